@@ -1,0 +1,33 @@
+"""linreg_scratch: linear regression from scratch, trained with mini-batch SGD.
+
+The helpers of the chapter "linear regression from scratch" (Dive into DL,
+PyTorch edition, 3.1-3.2), working on today's torch, numpy, matplotlib and
+IPython. ``from linreg_scratch import *`` gives the tutorial's names
+(``data_iter``, ``linreg``, ``squared_loss``, ``sgd``, ``use_svg_display``,
+``set_figsize``) and this package's own.
+"""
+
+from .data import data_iter, synthetic_data
+from .loss import squared_loss
+from .model import init_params, linreg
+from .optim import sgd
+from .plot import Animator, plot_training, set_figsize, use_svg_display
+from .timer import Timer
+from .train import train
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Animator",
+    "Timer",
+    "data_iter",
+    "init_params",
+    "linreg",
+    "plot_training",
+    "set_figsize",
+    "sgd",
+    "squared_loss",
+    "synthetic_data",
+    "train",
+    "use_svg_display",
+]

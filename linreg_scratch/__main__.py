@@ -1,0 +1,123 @@
+"""``python -m linreg_scratch``: the chapter's experiment from the command line."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+import torch
+
+from .data import synthetic_data
+from .loss import squared_loss
+from .model import init_params, linreg
+from .train import train
+
+TRUE_W = [2.0, -3.4]
+TRUE_B = 4.2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one line, no usage block
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def _number(kind, low: str):
+    def parse(text: str):
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"expected {'an integer' if kind is int else 'a number'}, got {text!r}"
+            ) from None
+        if not value == value or value in (float("inf"), float("-inf")):
+            raise argparse.ArgumentTypeError(f"expected a finite number, got {text!r}")
+        if (low == ">0" and value <= 0) or (low == ">=0" and value < 0):
+            raise argparse.ArgumentTypeError(f"must be {low.replace('>', '> ')}, got {text}")
+        return value
+
+    return parse
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(
+        prog="python -m linreg_scratch",
+        description="Generate y = Xw + b + noise, fit w and b with mini-batch SGD, "
+        "and compare them with the truth (defaults: the tutorial's).",
+    )
+    p.add_argument("--num-examples", type=_number(int, ">0"), default=1000, metavar="N")
+    p.add_argument(
+        "--num-inputs",
+        type=_number(int, ">0"),
+        default=2,
+        metavar="D",
+        help="features per example; true w is [2, -3.4] for D=2, otherwise drawn from the seed",
+    )
+    p.add_argument("--noise", type=_number(float, ">=0"), default=0.01)
+    p.add_argument("--batch-size", type=_number(int, ">0"), default=10)
+    p.add_argument("--lr", type=_number(float, ">0"), default=0.03)
+    p.add_argument("--epochs", type=_number(int, ">0"), default=3)
+    p.add_argument("--seed", type=_number(int, ">=0"), default=0)
+    p.add_argument(
+        "--plot", metavar="FILE", help="save the loss curve and the fit (.svg, .png or .pdf)"
+    )
+    return p
+
+
+def _true_weights(num_inputs: int, generator: torch.Generator) -> torch.Tensor:
+    if num_inputs == 2:
+        return torch.tensor(TRUE_W)
+    # Other sizes: weights in [-4, 4] with one decimal, easy to read back.
+    return ((torch.rand(num_inputs, generator=generator) * 8 - 4) * 10).round() / 10
+
+
+def _fmt(values: torch.Tensor, limit: int = 6) -> str:
+    items = [f"{v:.4f}" for v in values.tolist()[:limit]]
+    more = f", ... ({len(values)} in all)" if len(values) > limit else ""
+    return "[" + ", ".join(items) + more + "]"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.plot and not args.plot.lower().endswith((".svg", ".png", ".pdf")):
+        parser.error(f"argument --plot: file must end in .svg, .png or .pdf, got {args.plot!r}")
+    gen = torch.Generator().manual_seed(args.seed)
+    true_w = _true_weights(args.num_inputs, gen)
+    features, labels = synthetic_data(true_w, TRUE_B, args.num_examples, args.noise, generator=gen)
+    w, b = init_params(args.num_inputs, generator=gen)
+    print(
+        f"linear regression from scratch: {args.num_examples} examples, "
+        f"{args.num_inputs} inputs, noise {args.noise:g}, batch size {args.batch_size}, "
+        f"lr {args.lr:g}, {args.epochs} epochs, seed {args.seed}"
+    )
+    try:
+        losses = train(
+            linreg,
+            squared_loss,
+            [w, b],
+            features,
+            labels,
+            lr=args.lr,
+            num_epochs=args.epochs,
+            batch_size=args.batch_size,
+            generator=gen,
+        )
+    except FloatingPointError as err:
+        print(f"python -m linreg_scratch: {err}", file=sys.stderr)
+        return 1
+    w_hat, b_hat = w.detach().reshape(-1), float(b.detach())
+    w_err = (w_hat - true_w).abs()
+    print(f"true w:    {_fmt(true_w)}")
+    print(f"learned w: {_fmt(w_hat)}  max |error| {w_err.max():.2e}")
+    print(f"true b:    {TRUE_B:.4f}")
+    print(f"learned b: {b_hat:.4f}  |error| {abs(b_hat - TRUE_B):.2e}")
+    if args.plot:
+        from .plot import plot_training
+
+        plot_training(losses, features, labels, w, b, path=args.plot)
+        print(f"plot saved to {args.plot}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

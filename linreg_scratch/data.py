@@ -1,0 +1,104 @@
+"""Synthetic regression data and the shuffled mini-batch iterator."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+import torch
+
+from . import _checks
+
+
+def _weight_vector(w: Sequence[float] | torch.Tensor) -> torch.Tensor:
+    """Turn a list or 1-D tensor of true weights into a float32 vector (copy)."""
+    if isinstance(w, torch.Tensor):
+        if w.dim() == 2 and w.shape[1] == 1:
+            w = w.reshape(-1)
+        _checks.tensor("w", w, ndim=1)
+        vec = w.detach().to(torch.float32).clone()
+    else:
+        try:
+            vec = torch.tensor(list(w), dtype=torch.float32)
+        except (TypeError, ValueError) as err:
+            raise TypeError(f"w must be a list of numbers or a 1-D tensor, got {w!r}") from err
+        if vec.dim() != 1:
+            raise ValueError(f"w must be a flat list of numbers, got {w!r}")
+    if vec.numel() == 0:
+        raise ValueError("w must hold at least one weight, got an empty one")
+    return _checks.finite("w", vec)
+
+
+def synthetic_data(
+    w: Sequence[float] | torch.Tensor,
+    b: float,
+    num_examples: int,
+    noise: float = 0.01,
+    *,
+    generator: torch.Generator | None = None,
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Draw a linear-regression data set.
+
+    ``features: (num_examples, d)`` float32 with entries ~ N(0, 1), and
+    ``labels: (num_examples,)`` with ``labels = features @ w + b + noise * N(0, 1)``,
+    where ``d = len(w)``. All draws use torch's RNG (or ``generator``).
+    """
+    w_vec = _weight_vector(w)
+    b = _checks.finite_float("b", b)
+    num_examples = _checks.positive_int("num_examples", num_examples)
+    noise = _checks.nonnegative_float("noise", noise)
+    features = torch.randn(num_examples, len(w_vec), generator=generator)
+    labels = features @ w_vec + b
+    if noise > 0:
+        labels += noise * torch.randn(num_examples, generator=generator)
+    return features, labels
+
+
+def data_iter(
+    batch_size: int,
+    features: torch.Tensor,
+    labels: torch.Tensor,
+    *,
+    shuffle: bool = True,
+    generator: torch.Generator | None = None,
+) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
+    """Yield ``(X, y)`` mini-batches that cover every example exactly once.
+
+    ``X: (m, d)`` rows of ``features`` and ``y`` the matching rows of ``labels``,
+    with ``m = batch_size`` except for a possibly shorter last batch. With
+    ``shuffle`` the order is a fresh ``torch.randperm`` (drawn on the features'
+    device) each time the function is called. Batches are copies: changing them
+    never changes ``features`` or ``labels``.
+    """
+    # Checked here, not in the generator body, so mistakes surface at the call.
+    batch_size = _checks.positive_int("batch_size", batch_size)
+    _checks.tensor("features", features)
+    _checks.tensor("labels", labels)
+    n = _checks.same_length(features, labels)
+    if labels.device != features.device:
+        raise ValueError(
+            f"features and labels must be on the same device, got {features.device} "
+            f"and {labels.device}"
+        )
+    order = shuffle_order(n, features.device, generator) if shuffle else None
+    return _batches(batch_size, features, labels, order)
+
+
+def shuffle_order(n: int, device: torch.device, generator: torch.Generator | None) -> torch.Tensor:
+    """One epoch's reading order: a random permutation of ``range(n)``."""
+    if generator is not None and generator.device.type != torch.device(device).type:
+        raise ValueError(
+            f"generator is on {generator.device} but the data is on {device}; "
+            f"make it with torch.Generator(device={str(device)!r})"
+        )
+    return torch.randperm(n, device=device, generator=generator)
+
+
+def _batches(batch_size, features, labels, order):
+    n = len(features)
+    for start in range(0, n, batch_size):
+        if order is None:
+            stop = min(start + batch_size, n)
+            yield features[start:stop].clone(), labels[start:stop].clone()
+        else:
+            idx = order[start : start + batch_size]
+            yield features.index_select(0, idx), labels.index_select(0, idx)

@@ -1,0 +1,43 @@
+"""The linear-regression model and its parameters."""
+
+from __future__ import annotations
+
+import torch
+
+from . import _checks
+
+
+def linreg(X: torch.Tensor, w: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+    """Linear regression ``y_hat = X @ w + b``.
+
+    ``X: (n, d)``, ``w: (d, 1)``, ``b: (1,)`` gives ``y_hat: (n, 1)``.
+    """
+    _checks.tensor("X", X, ndim=2)
+    _checks.tensor("w", w, ndim=(1, 2))
+    _checks.tensor("b", b)
+    if X.shape[1] != w.shape[0]:
+        raise ValueError(
+            f"X has {X.shape[1]} columns (shape {tuple(X.shape)}) but w has "
+            f"{w.shape[0]} rows (shape {tuple(w.shape)}); they must match"
+        )
+    if X.dtype != w.dtype:
+        raise TypeError(
+            f"X and w must have the same dtype, got {X.dtype} and {w.dtype}; "
+            f"make both float32 with .float()"
+        )
+    return X @ w + b
+
+
+def init_params(
+    num_inputs: int, std: float = 0.01, *, generator: torch.Generator | None = None
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Fresh parameters as the chapter makes them, ready for autograd.
+
+    ``w: (num_inputs, 1)`` ~ N(0, std^2) and ``b: (1,)`` = 0, both float32 with
+    ``requires_grad=True``.
+    """
+    num_inputs = _checks.positive_int("num_inputs", num_inputs)
+    std = _checks.nonnegative_float("std", std)
+    w = (std * torch.randn(num_inputs, 1, generator=generator)).requires_grad_()
+    b = torch.zeros(1, requires_grad=True)
+    return w, b

@@ -1,0 +1,34 @@
+"""Mini-batch stochastic gradient descent, written by hand."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import torch
+
+from . import _checks
+
+
+def sgd(params: Iterable[torch.Tensor], lr: float, batch_size: int) -> None:
+    """One SGD step, in place: ``param -= lr * param.grad / batch_size``.
+
+    ``param.grad`` holds the gradient of the *summed* mini-batch loss, so dividing
+    by ``batch_size`` turns it into the gradient of the mean loss. Pass the real
+    length of the batch when the last one is short. The gradients are left as
+    they are; zero them before the next ``backward()``.
+    """
+    params = list(params)
+    lr = _checks.positive_float("lr", lr)
+    batch_size = _checks.positive_int("batch_size", batch_size)
+    for i, param in enumerate(params):
+        _checks.tensor(f"params[{i}]", param)
+        if param.grad is None:
+            raise ValueError(
+                f"params[{i}].grad is None: call loss.backward() before sgd(), on a "
+                f"loss computed from params that have requires_grad=True"
+            )
+    # no_grad instead of the tutorial's .data: autograd must not record the
+    # update, but it should still see the in-place change (version counter).
+    with torch.no_grad():
+        for param in params:
+            param.sub_(param.grad, alpha=lr / batch_size)

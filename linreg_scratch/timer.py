@@ -1,0 +1,45 @@
+"""A small stopwatch for the vectorisation demo."""
+
+from __future__ import annotations
+
+import time
+
+
+class Timer:
+    """Record several running times.
+
+    >>> timer = Timer()
+    >>> _ = sum(range(1000))
+    >>> timer.stop() >= 0
+    True
+    """
+
+    def __init__(self) -> None:
+        self.times: list[float] = []
+        self.start()
+
+    def start(self) -> None:
+        """Start (or restart) the stopwatch."""
+        self._tik = time.perf_counter()
+
+    def stop(self) -> float:
+        """Stop, record and return the seconds since the last start."""
+        self.times.append(time.perf_counter() - self._tik)
+        return self.times[-1]
+
+    def avg(self) -> float:
+        """Mean of the recorded times."""
+        if not self.times:
+            raise ValueError("no time recorded yet: call stop() first")
+        return self.sum() / len(self.times)
+
+    def sum(self) -> float:
+        """Total of the recorded times."""
+        return float(sum(self.times))
+
+    def __enter__(self) -> Timer:
+        self.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
