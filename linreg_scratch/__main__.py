@@ -31,8 +31,8 @@ def _number(kind, low: str):
             ) from None
         if not value == value or value in (float("inf"), float("-inf")):
             raise argparse.ArgumentTypeError(f"expected a finite number, got {text!r}")
-        if (low == ">0" and value <= 0) or (low == ">=0" and value < 0):
-            raise argparse.ArgumentTypeError(f"must be {low.replace('>', '> ')}, got {text}")
+        if (low == "> 0" and value <= 0) or (low == ">= 0" and value < 0):
+            raise argparse.ArgumentTypeError(f"must be {low}, got {text}")
         return value
 
     return parse
@@ -44,19 +44,19 @@ def build_parser() -> argparse.ArgumentParser:
         description="Generate y = Xw + b + noise, fit w and b with mini-batch SGD, "
         "and compare them with the truth (defaults: the tutorial's).",
     )
-    p.add_argument("--num-examples", type=_number(int, ">0"), default=1000, metavar="N")
+    p.add_argument("--num-examples", type=_number(int, "> 0"), default=1000, metavar="N")
     p.add_argument(
         "--num-inputs",
-        type=_number(int, ">0"),
+        type=_number(int, "> 0"),
         default=2,
         metavar="D",
         help="features per example; true w is [2, -3.4] for D=2, otherwise drawn from the seed",
     )
-    p.add_argument("--noise", type=_number(float, ">=0"), default=0.01)
-    p.add_argument("--batch-size", type=_number(int, ">0"), default=10)
-    p.add_argument("--lr", type=_number(float, ">0"), default=0.03)
-    p.add_argument("--epochs", type=_number(int, ">0"), default=3)
-    p.add_argument("--seed", type=_number(int, ">=0"), default=0)
+    p.add_argument("--noise", type=_number(float, ">= 0"), default=0.01)
+    p.add_argument("--batch-size", type=_number(int, "> 0"), default=10)
+    p.add_argument("--lr", type=_number(float, "> 0"), default=0.03)
+    p.add_argument("--epochs", type=_number(int, "> 0"), default=3)
+    p.add_argument("--seed", type=_number(int, ">= 0"), default=0)
     p.add_argument(
         "--plot", metavar="FILE", help="save the loss curve and the fit (.svg, .png or .pdf)"
     )

@@ -8,8 +8,12 @@ import numbers
 import os
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import torch
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 
 def _ipython():
@@ -66,7 +70,7 @@ def set_figsize(figsize: Sequence[float] = (3.5, 2.5)) -> None:
     matplotlib.rcParams["figure.figsize"] = figsize
 
 
-def new_figure(figsize: Sequence[float] | None = None):
+def new_figure(figsize: Sequence[float] | None = None) -> Figure:
     """A matplotlib ``Figure`` that is not registered with pyplot.
 
     Returning it from a notebook cell shows it once; ``fig.savefig(path)`` writes
@@ -83,7 +87,7 @@ def new_figure(figsize: Sequence[float] | None = None):
     return Figure(figsize=figsize, layout="constrained")
 
 
-def save_figure(fig, path: str | os.PathLike) -> None:
+def save_figure(fig: Figure, path: str | os.PathLike) -> None:
     """Save ``fig`` to ``path``; the format follows the suffix (.svg, .png, .pdf)."""
     suffix = os.path.splitext(os.fspath(path))[1].lower().lstrip(".")
     if suffix not in {"svg", "png", "pdf"}:
@@ -181,7 +185,7 @@ def plot_training(
     w: torch.Tensor,
     b: torch.Tensor,
     path: str | os.PathLike | None = None,
-):
+) -> Figure:
     """Two panels: the loss after each epoch, and predictions against labels.
 
     ``features: (n, d)``, ``labels: (n,)``, ``w: (d, 1)``, ``b: (1,)``. Points on the

@@ -1,0 +1,82 @@
+import re
+import subprocess
+
+import pytest
+
+
+def run_cli(python, *args):
+    return subprocess.run(
+        [python, "-m", "linreg_scratch", *args], capture_output=True, text=True, timeout=120
+    )
+
+
+def test_main_job_learns_the_true_parameters(python):
+    out = run_cli(python)
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    losses = [
+        float(m.group(1)) for line in lines if (m := re.fullmatch(r"epoch \d, loss (\S+)", line))
+    ]
+    assert len(losses) == 3 and losses[-1] < 1e-4 and losses[0] > losses[-1]
+    learned_w = re.search(r"learned w: \[(\S+), (\S+)\]", out.stdout)
+    learned_b = re.search(r"learned b: (\S+)", out.stdout)
+    assert abs(float(learned_w.group(1)) - 2) < 1e-2
+    assert abs(float(learned_w.group(2)) + 3.4) < 1e-2
+    assert abs(float(learned_b.group(1)) - 4.2) < 1e-2
+    assert out.stderr == ""
+
+
+def test_flags_change_the_experiment(python, tmp_path):
+    plot = tmp_path / "run.svg"
+    out = run_cli(
+        python,
+        "--num-examples",
+        "2000",
+        "--num-inputs",
+        "5",
+        "--batch-size",
+        "50",
+        "--lr",
+        "0.1",
+        "--epochs",
+        "5",
+        "--seed",
+        "3",
+        "--plot",
+        str(plot),
+    )
+    assert out.returncode == 0, out.stderr
+    assert "2000 examples, 5 inputs" in out.stdout
+    assert len(re.findall(r"^epoch \d, loss", out.stdout, flags=re.M)) == 5
+    assert float(re.search(r"max \|error\| (\S+)", out.stdout).group(1)) < 1e-2
+    assert plot.read_bytes().lstrip().startswith((b"<?xml", b"<svg"))
+
+
+def test_same_seed_same_output(python):
+    assert run_cli(python, "--seed", "7").stdout == run_cli(python, "--seed", "7").stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["--lr", "-1"], "argument --lr: must be > 0, got -1"),
+        (["--batch-size", "0"], "argument --batch-size: must be > 0, got 0"),
+        (["--epochs", "abc"], "argument --epochs: expected an integer, got 'abc'"),
+        (["--num-examples", "-10"], "argument --num-examples: must be > 0, got -10"),
+        (["--noise", "-0.5"], "argument --noise: must be >= 0"),
+        (["--lr", "nan"], "argument --lr: expected a finite number"),
+        (["--plot", "out.txt"], "--plot: file must end in .svg, .png or .pdf"),
+    ],
+)
+def test_bad_flags_exit_2_with_one_line(python, args, words):
+    out = run_cli(python, *args)
+    assert out.returncode == 2
+    assert out.stdout == ""
+    assert len(out.stderr.splitlines()) == 1 and words in out.stderr
+    assert "Traceback" not in out.stderr
+
+
+def test_diverging_run_exits_1_with_advice(python):
+    out = run_cli(python, "--lr", "10")
+    assert out.returncode == 1
+    assert "lr=10 is probably too large" in out.stderr and "Traceback" not in out.stderr

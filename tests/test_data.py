@@ -1,0 +1,142 @@
+import numpy as np
+import pytest
+import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from strategies import batch_sizes, num_examples, seeds
+
+from linreg_scratch import data_iter, synthetic_data
+
+
+def test_synthetic_data_shapes_and_dtype():
+    features, labels = synthetic_data([2, -3.4], 4.2, 1000)
+    assert features.shape == (1000, 2) and features.dtype == torch.float32
+    assert labels.shape == (1000,) and labels.dtype == torch.float32
+
+
+def test_synthetic_data_follows_the_linear_model():
+    torch.manual_seed(1)
+    features, labels = synthetic_data([2, -3.4], 4.2, 5000, noise=0.01)
+    # numpy's least squares on the generated data recovers the true parameters...
+    A = np.hstack([features.numpy(), np.ones((5000, 1), dtype=np.float32)])
+    coef, *_ = np.linalg.lstsq(A.astype(np.float64), labels.numpy().astype(np.float64))
+    np.testing.assert_allclose(coef, [2, -3.4, 4.2], atol=2e-3)
+    # ...and the residuals have the requested noise level.
+    residual = labels - (features @ torch.tensor([2, -3.4]) + 4.2)
+    assert 0.009 < residual.std().item() < 0.011
+    assert abs(features.mean().item()) < 0.05 and abs(features.std().item() - 1) < 0.05
+
+
+def test_synthetic_data_accepts_tensor_weights_and_zero_noise():
+    w = torch.tensor([[1.0], [2.0], [3.0]])
+    features, labels = synthetic_data(w, -1, 50, noise=0)
+    torch.testing.assert_close(labels, features @ w.reshape(-1) - 1)
+    assert w.tolist() == [[1.0], [2.0], [3.0]]  # not modified
+
+
+def test_synthetic_data_is_repeatable_with_manual_seed_and_generator():
+    torch.manual_seed(3)
+    a = synthetic_data([1, 2], 0.5, 20)
+    torch.manual_seed(3)
+    b = synthetic_data([1, 2], 0.5, 20)
+    c = synthetic_data([1, 2], 0.5, 20, generator=torch.Generator().manual_seed(3))
+    for x, y, z in zip(a, b, c, strict=True):
+        assert torch.equal(x, y) and torch.equal(x, z)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "words"),
+    [
+        ({"num_examples": 0}, ValueError, "num_examples must be a positive int, got 0"),
+        ({"num_examples": -10}, ValueError, "num_examples"),
+        ({"num_examples": 2.5}, TypeError, "num_examples must be a positive int"),
+        ({"noise": -0.1}, ValueError, "noise must be a finite number >= 0"),
+        ({"noise": float("nan")}, ValueError, "noise"),
+        ({"w": []}, ValueError, "w must hold at least one weight"),
+        ({"w": "ab"}, TypeError, "w must be a list of numbers"),
+        ({"w": [1, float("inf")]}, ValueError, "w contains inf"),
+        ({"b": float("nan")}, ValueError, "b must be a finite number"),
+    ],
+)
+def test_synthetic_data_rejects_bad_input(kwargs, error, words):
+    args = {"w": [2, -3.4], "b": 4.2, "num_examples": 10} | kwargs
+    with pytest.raises(error, match=words):
+        synthetic_data(**args)
+
+
+@settings(max_examples=150, deadline=None)
+@given(n=num_examples, batch_size=batch_sizes, seed=seeds, shuffle=st.booleans())
+def test_data_iter_yields_every_example_exactly_once(n, batch_size, seed, shuffle):
+    features = torch.arange(n, dtype=torch.float32).reshape(n, 1).repeat(1, 3)
+    labels = torch.arange(n, dtype=torch.float32) * 10
+    gen = torch.Generator().manual_seed(seed)
+    batches = list(data_iter(batch_size, features, labels, shuffle=shuffle, generator=gen))
+    sizes = [len(X) for X, _ in batches]
+    expected = [batch_size] * (n // batch_size) + ([n % batch_size] if n % batch_size else [])
+    assert sizes == expected
+    seen = torch.cat([X[:, 0] for X, _ in batches]).long()
+    assert sorted(seen.tolist()) == list(range(n))
+    for X, y in batches:  # rows and labels stay paired
+        assert torch.equal(y, X[:, 0] * 10) and torch.equal(X[:, 0], X[:, 2])
+    if not shuffle:
+        assert seen.tolist() == list(range(n))
+
+
+def test_data_iter_first_batch_shape_like_the_tutorial(tutorial_data):
+    features, labels = tutorial_data
+    X, y = next(iter(data_iter(10, features, labels)))
+    assert X.shape == (10, 2) and y.shape == (10,)
+
+
+def test_data_iter_draws_a_fresh_order_each_pass():
+    features = torch.arange(100.0).reshape(100, 1)
+    labels = torch.arange(100.0)
+    first = torch.cat([y for _, y in data_iter(100, features, labels)])
+    second = torch.cat([y for _, y in data_iter(100, features, labels)])
+    assert not torch.equal(first, second)
+    assert not torch.equal(first, labels)
+
+
+def test_data_iter_order_follows_torch_manual_seed():
+    features, labels = torch.randn(50, 2), torch.randn(50)
+    torch.manual_seed(7)
+    a = [y for _, y in data_iter(8, features, labels)]
+    torch.manual_seed(7)
+    b = [y for _, y in data_iter(8, features, labels)]
+    assert all(torch.equal(x, y) for x, y in zip(a, b, strict=True))
+
+
+@pytest.mark.parametrize("shuffle", [True, False])
+def test_data_iter_batches_are_copies(shuffle):
+    features, labels = torch.randn(20, 2), torch.randn(20)
+    before = features.clone(), labels.clone()
+    for X, y in data_iter(7, features, labels, shuffle=shuffle):
+        X += 100
+        y += 100
+    assert torch.equal(features, before[0]) and torch.equal(labels, before[1])
+
+
+@pytest.mark.parametrize(
+    ("args", "error", "words"),
+    [
+        ((0, torch.zeros(5, 2), torch.zeros(5)), ValueError, "batch_size must be a positive int"),
+        ((2.0, torch.zeros(5, 2), torch.zeros(5)), TypeError, "batch_size must be a positive int"),
+        ((True, torch.zeros(5, 2), torch.zeros(5)), TypeError, "batch_size"),
+        ((2, torch.zeros(5, 2), torch.zeros(4)), ValueError, r"len\(features\)=5.*len\(labels\)=4"),
+        ((2, torch.zeros(0, 2), torch.zeros(0)), ValueError, "no examples"),
+        ((2, [[1.0, 2.0]], torch.zeros(1)), TypeError, "features must be a torch.Tensor"),
+        ((2, torch.zeros(1, 2), [1.0]), TypeError, "labels must be a torch.Tensor"),
+    ],
+)
+def test_data_iter_rejects_bad_input_at_the_call(args, error, words):
+    # The error comes from the call itself, before any batch is requested.
+    with pytest.raises(error, match=words):
+        data_iter(*args)
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
+def test_data_iter_on_cuda_keeps_batches_on_the_device():
+    features, labels = torch.randn(100, 2, device="cuda"), torch.randn(100, device="cuda")
+    batches = list(data_iter(16, features, labels))
+    assert all(X.is_cuda and y.is_cuda for X, y in batches)
+    assert sum(len(X) for X, _ in batches) == 100

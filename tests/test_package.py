@@ -1,0 +1,65 @@
+import itertools
+import pathlib
+import re
+import shutil
+import subprocess
+
+import pytest
+import tomllib
+
+import linreg_scratch
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+TUTORIAL_NAMES = {"data_iter", "linreg", "squared_loss", "sgd", "use_svg_display", "set_figsize"}
+
+
+def test_star_import_gives_the_tutorial_names_and_ours():
+    namespace = {}
+    exec("from linreg_scratch import *", namespace)
+    names = set(namespace) - {"__builtins__"}
+    assert names == set(linreg_scratch.__all__)
+    assert names >= TUTORIAL_NAMES
+    assert {"train", "synthetic_data"} <= names
+    assert not names & {"torch", "np", "plt", "math", "sys"}  # no stray modules
+
+
+def test_every_public_function_has_a_docstring_and_type_hints():
+    import inspect
+
+    for name in linreg_scratch.__all__:
+        obj = getattr(linreg_scratch, name)
+        assert obj.__doc__, name
+        if inspect.isfunction(obj):
+            assert "return" in obj.__annotations__, name
+
+
+def test_dependencies_are_ranges_not_pins():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    deps = [*project["dependencies"], *itertools.chain(*project["optional-dependencies"].values())]
+    assert {re.split(r"[<>=!~ \[]", d)[0] for d in project["dependencies"]} >= {
+        "torch",
+        "numpy",
+        "matplotlib",
+        "ipython",
+    }
+    for dep in deps:
+        assert "==" not in dep and "<" not in dep, dep
+
+
+@pytest.mark.skipif(shutil.which("ruff") is None, reason="ruff is not installed")
+def test_ruff_is_clean():
+    for args in (["check", "."], ["format", "--check", "."]):
+        out = subprocess.run(["ruff", *args], cwd=ROOT, capture_output=True, text=True)
+        assert out.returncode == 0, out.stdout + out.stderr
+
+
+def test_readme_has_exactly_two_setup_commands_and_ci_runs_the_test_one():
+    readme = (ROOT / "README.md").read_text()
+    setup = readme.split("## ", 2)[1]  # the part before the second heading
+    commands = re.findall(r"```(?:bash|sh)\n(.*?)```", setup, flags=re.S)
+    assert len(commands) == 2, commands
+    main_cmd, test_cmd = (c.strip() for c in commands)
+    assert "\n" not in main_cmd and "\n" not in test_cmd  # one copy-paste line each
+    assert main_cmd.endswith("python -m linreg_scratch")
+    assert "pytest" in test_cmd
+    assert test_cmd in (ROOT / ".ci" / "run").read_text()

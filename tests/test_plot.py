@@ -1,0 +1,95 @@
+import subprocess
+import sys
+
+import matplotlib
+import pytest
+import torch
+
+from linreg_scratch import Animator, init_params, plot_training, set_figsize, use_svg_display
+
+
+def test_use_svg_display_is_a_no_op_outside_ipython(python):
+    # In a plain interpreter it must neither fail nor create an IPython shell.
+    code = (
+        "import sys; from linreg_scratch import use_svg_display, set_figsize;"
+        "use_svg_display(); set_figsize((4, 3));"
+        "import matplotlib; assert tuple(matplotlib.rcParams['figure.figsize']) == (4.0, 3.0);"
+        "print('IPython' in sys.modules)"
+    )
+    out = subprocess.run([python, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_set_figsize_sets_rcparams():
+    old = matplotlib.rcParams["figure.figsize"]
+    try:
+        set_figsize()
+        assert tuple(matplotlib.rcParams["figure.figsize"]) == (3.5, 2.5)
+        set_figsize([5, 4])
+        assert tuple(matplotlib.rcParams["figure.figsize"]) == (5.0, 4.0)
+    finally:
+        matplotlib.rcParams["figure.figsize"] = old
+
+
+@pytest.mark.parametrize(
+    ("figsize", "error"),
+    [
+        ((0, 2.5), ValueError),
+        ((3.5, -1), ValueError),
+        ((float("inf"), 1), ValueError),
+        ((3.5,), TypeError),
+        ("big", TypeError),
+        (3.5, TypeError),
+    ],
+)
+def test_set_figsize_rejects_bad_sizes(figsize, error):
+    with pytest.raises(error, match="figsize"):
+        set_figsize(figsize)
+
+
+def test_use_svg_display_outside_ipython_returns_none():
+    assert use_svg_display() is None
+
+
+@pytest.mark.parametrize("suffix", ["svg", "png"])
+def test_plot_training_saves_a_figure(tmp_path, tutorial_data, suffix):
+    features, labels = tutorial_data
+    w, b = init_params(2)
+    path = tmp_path / f"fit.{suffix}"
+    fig = plot_training([0.03, 1e-4, 5e-5], features, labels, w, b, path=path)
+    assert path.stat().st_size > 1000
+    assert len(fig.axes) == 2
+    head = path.read_bytes()[:200]
+    assert (b"<svg" in head or b"<?xml" in head) if suffix == "svg" else head.startswith(b"\x89PNG")
+
+
+def test_plot_training_rejects_unknown_suffix_and_empty_losses(tmp_path, tutorial_data):
+    features, labels = tutorial_data
+    w, b = init_params(2)
+    with pytest.raises(ValueError, match=r"\.svg, \.png or \.pdf"):
+        plot_training([1.0], features, labels, w, b, path=tmp_path / "fit.txt")
+    with pytest.raises(ValueError, match="losses is empty"):
+        plot_training([], features, labels, w, b)
+
+
+def test_animator_prints_a_line_outside_jupyter(capsys):
+    anim = Animator(xlabel="epoch", ylabel="loss", legend=["train", "test"])
+    anim.add(1, [0.5, torch.tensor(0.25)])
+    anim.add(2, (0.1, 0.05))
+    assert capsys.readouterr().out.splitlines() == [
+        "epoch 1: train 0.5, test 0.25",
+        "epoch 2: train 0.1, test 0.05",
+    ]
+    assert anim.Y == [[0.5, 0.1], [0.25, 0.05]]
+    with pytest.raises(ValueError, match="y must hold 2 values"):
+        anim.add(3, [1.0])
+
+
+def test_importing_the_package_loads_no_plotting_library(python):
+    code = (
+        "import sys, linreg_scratch;"
+        "print(sorted(m for m in ('matplotlib', 'IPython', 'numpy.testing') if m in sys.modules))"
+    )
+    out = subprocess.run([python, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+    assert sys.modules.get("linreg_scratch") is not None
