@@ -31,4 +31,4 @@ def sgd(params: Iterable[torch.Tensor], lr: float, batch_size: int) -> None:
     # update, but it should still see the in-place change (version counter).
     with torch.no_grad():
         for param in params:
-            param.sub_(param.grad, alpha=lr / batch_size)
+            param -= lr * param.grad / batch_size
