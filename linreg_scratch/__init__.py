@@ -8,25 +8,36 @@ IPython. ``from linreg_scratch import *`` gives the tutorial's names
 """
 
 from .data import data_iter, synthetic_data
+from .gradcheck import grad_check
+from .landscape import plot_loss_landscape
 from .loss import squared_loss
 from .model import init_params, linreg
 from .optim import sgd
 from .plot import Animator, plot_training, set_figsize, use_svg_display
+from .solve import closed_form
 from .timer import Timer
-from .train import train
+from .train import DivergenceError, Trajectory, train
+from .tuning import Sweep, sweep
 
 __version__ = "0.1.0"
 
 __all__ = [
     "Animator",
+    "DivergenceError",
+    "Sweep",
     "Timer",
+    "Trajectory",
+    "closed_form",
     "data_iter",
+    "grad_check",
     "init_params",
     "linreg",
+    "plot_loss_landscape",
     "plot_training",
     "set_figsize",
     "sgd",
     "squared_loss",
+    "sweep",
     "synthetic_data",
     "train",
     "use_svg_display",

@@ -10,7 +10,7 @@ import torch
 from .data import synthetic_data
 from .loss import squared_loss
 from .model import init_params, linreg
-from .train import train
+from .train import Trajectory, train
 
 TRUE_W = [2.0, -3.4]
 TRUE_B = 4.2
@@ -90,6 +90,8 @@ def main(argv: list[str] | None = None) -> int:
         f"{args.num_inputs} inputs, noise {args.noise:g}, batch size {args.batch_size}, "
         f"lr {args.lr:g}, {args.epochs} epochs, seed {args.seed}"
     )
+    # the path of w feeds the landscape panel of the plot (two inputs only)
+    trajectory = Trajectory([w, b]) if args.plot and args.num_inputs == 2 else None
     try:
         losses = train(
             linreg,
@@ -101,6 +103,7 @@ def main(argv: list[str] | None = None) -> int:
             num_epochs=args.epochs,
             batch_size=args.batch_size,
             generator=gen,
+            callback=trajectory,
         )
     except FloatingPointError as err:
         print(f"python -m linreg_scratch: {err}", file=sys.stderr)
@@ -114,7 +117,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.plot:
         from .plot import plot_training
 
-        plot_training(losses, features, labels, w, b, path=args.plot)
+        path_of_w = trajectory.stack(0) if trajectory is not None else None
+        plot_training(losses, features, labels, w, b, path=args.plot, trajectory=path_of_w)
         print(f"plot saved to {args.plot}")
     return 0
 

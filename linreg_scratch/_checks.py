@@ -22,6 +22,15 @@ def positive_int(name: str, value: object) -> int:
     return int(value)
 
 
+def nonnegative_int(name: str, value: object) -> int:
+    """Return ``value`` as an int if it is an integer >= 0."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an int >= 0, got {value!r} ({type(value).__name__})")
+    if value < 0:
+        raise ValueError(f"{name} must be an int >= 0, got {value}")
+    return int(value)
+
+
 def _real(name: str, value: object, expected: str) -> float:
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be {expected}, got {value!r} ({type(value).__name__})")

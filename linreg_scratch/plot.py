@@ -185,11 +185,14 @@ def plot_training(
     w: torch.Tensor,
     b: torch.Tensor,
     path: str | os.PathLike | None = None,
+    *,
+    trajectory: torch.Tensor | None = None,
 ) -> Figure:
-    """Two panels: the loss after each epoch, and predictions against labels.
+    """The loss after each epoch, and predictions against labels; for two features
+    also the loss landscape with the path of ``w`` (``trajectory: (steps, 2)``).
 
     ``features: (n, d)``, ``labels: (n,)``, ``w: (d, 1)``, ``b: (1,)``. Points on the
-    diagonal of the right panel are predicted exactly. Returns the Figure and
+    diagonal of the second panel are predicted exactly. Returns the Figure and
     saves it to ``path`` when one is given.
     """
     from .model import linreg
@@ -199,8 +202,9 @@ def plot_training(
     with torch.no_grad():
         y_hat = _to_numpy(linreg(features, w, b)).reshape(-1)
     y = _to_numpy(labels).reshape(-1)
-    fig = new_figure((7.0, 2.8))
-    ax_loss, ax_fit = fig.subplots(1, 2)
+    landscape = features.shape[1] == 2
+    fig = new_figure((11.0, 3.2) if landscape else (7.0, 2.8))
+    ax_loss, ax_fit, *ax_land = fig.subplots(1, 3 if landscape else 2)
     epochs = range(1, len(losses) + 1)
     ax_loss.plot(epochs, losses, "o-")
     ax_loss.set_yscale("log")
@@ -214,6 +218,10 @@ def plot_training(
     ax_fit.set_xlabel("label y")
     ax_fit.set_ylabel("prediction y_hat")
     ax_fit.legend(loc="upper left")
+    if landscape:
+        from .landscape import draw_loss_landscape
+
+        draw_loss_landscape(ax_land[0], features, labels, trajectory, "path of w during training")
     if path is not None:
         save_figure(fig, path)
     return fig

@@ -44,7 +44,8 @@ def train(
 
     ``callback(epoch, batch, params)`` is called after every update, e.g. to
     record the trajectory of the parameters. Raises ``FloatingPointError`` if the
-    loss stops being finite (usually ``lr`` is too large).
+    loss stops being finite (usually ``lr`` is too large): a
+    :class:`DivergenceError`, which also carries the losses recorded so far.
 
     For ``net=linreg, loss=squared_loss`` the gradient is computed by its formula
     (``X.T @ r`` and ``sum(r)`` with ``r = X @ w + b - y``) instead of by autograd:
@@ -85,7 +86,7 @@ def train(
         run_epoch(net, loss, params, features, labels, order, batch_size, lr, batch_losses, on_step)
         with torch.no_grad():
             epoch_loss = loss(net(features, *params), labels).mean().item()
-        _check_finite(epoch, epoch_loss, batch_losses, lr)
+        _check_finite(epoch, epoch_loss, batch_losses, lr, history)
         history.append(epoch_loss)
         if verbose:
             print(f"epoch {epoch + 1}, loss {epoch_loss:f}")
@@ -163,19 +164,65 @@ def _linreg_epoch(
     batch_losses /= 2
 
 
-def _check_finite(epoch: int, epoch_loss: float, batch_losses: torch.Tensor, lr: float):
+class DivergenceError(FloatingPointError):
+    """Raised by :func:`train` when the loss stops being finite.
+
+    ``epoch`` and ``batch`` (both from 1; ``batch`` is None when only the
+    end-of-epoch loss was bad) say where; ``losses`` holds the epoch losses
+    recorded before that.
+    """
+
+    def __init__(self, message: str, *, epoch: int, batch: int | None, losses: list[float]):
+        super().__init__(message)
+        self.epoch, self.batch, self.losses = epoch, batch, losses
+
+
+def _check_finite(epoch, epoch_loss, batch_losses, lr, history):
     bad = ~torch.isfinite(batch_losses)
     if math.isfinite(epoch_loss) and not bool(bad.any()):
         return
+    batch = None
     if bool(bad.any()):
-        k = int(bad.nonzero()[0])
-        kind = "NaN" if bool(torch.isnan(batch_losses[k])) else "inf"
-        where = f"epoch {epoch + 1}, batch {k + 1} of {len(batch_losses)}"
+        batch = int(bad.nonzero()[0]) + 1
+        kind = "NaN" if bool(torch.isnan(batch_losses[batch - 1])) else "inf"
+        where = f"epoch {epoch + 1}, batch {batch} of {len(batch_losses)}"
     else:
         kind = "NaN" if math.isnan(epoch_loss) else "inf"
         where = f"the end of epoch {epoch + 1}"
-    raise FloatingPointError(
+    raise DivergenceError(
         f"training diverged: the loss became {kind} at {where}; lr={lr:g} is "
         f"probably too large, try a smaller one such as lr={lr / 10:g} (the "
-        f"parameters are no longer finite: initialise them again)"
+        f"parameters are no longer finite: initialise them again)",
+        epoch=epoch + 1,
+        batch=batch,
+        losses=list(history),
     )
+
+
+class Trajectory:
+    """A ``callback`` for :func:`train` that records the parameters after every step.
+
+    >>> trajectory = Trajectory()
+    >>> losses = train(linreg, squared_loss, [w, b], features, labels,
+    ...                callback=trajectory)  # doctest: +SKIP
+    >>> trajectory.stack(0).shape  # w after each step: (steps, d, 1)  # doctest: +SKIP
+
+    ``steps`` holds, per update, the ``(epoch, batch)`` pair and ``params`` a copy
+    of every parameter (detached, so recording does not keep autograd graphs).
+    """
+
+    def __init__(self, params: Sequence[torch.Tensor] | None = None) -> None:
+        self.steps: list[tuple[int, int]] = []
+        self.params: list[list[torch.Tensor]] = []
+        if params is not None:  # the starting point, before any step
+            self.params.append([p.detach().clone() for p in params])
+
+    def __call__(self, epoch: int, batch: int, params: Sequence[torch.Tensor]) -> None:
+        self.steps.append((epoch, batch))
+        self.params.append([p.detach().clone() for p in params])
+
+    def stack(self, index: int) -> torch.Tensor:
+        """Parameter ``index`` at every recorded point, stacked along a new first axis."""
+        if not self.params:
+            raise ValueError("nothing recorded yet: pass the Trajectory to train(callback=...)")
+        return torch.stack([p[index] for p in self.params])

@@ -61,9 +61,12 @@ def test_notebook_is_committed_clean(path):
 def test_notebook_runs_top_to_bottom_in_a_fresh_kernel(path, tmp_path):
     nb = read(path)
     if path.stem == REFERENCE:
-        nb.cells.append(nbformat.v4.new_code_cell(
-            "print(float((torch.tensor(true_w) - w.detach().reshape(-1)).abs().max()),"
-            " abs(true_b - b.item()))"))  # fmt: skip
+        nb.cells.append(
+            nbformat.v4.new_code_cell(
+                "print(float((torch.tensor(true_w) - w.detach().reshape(-1)).abs().max()),"
+                " abs(true_b - b.item()))"
+            )
+        )
     nb = execute(nb, tmp_path, timeout=60)
     assert errors(nb) == []
     assert list(tmp_path.iterdir()) == []  # wrote no files
@@ -94,8 +97,12 @@ def test_the_reference_notebook_teaches_the_four_definitions():
 
 
 @settings(max_examples=40, deadline=None)
-@given(n=st.integers(1, 60), d=st.integers(1, 4), batch_size=st.integers(1, 70),
-       seed=st.integers(0, 10_000))  # fmt: skip
+@given(
+    n=st.integers(1, 60),
+    d=st.integers(1, 4),
+    batch_size=st.integers(1, 70),
+    seed=st.integers(0, 10_000),
+)
 def test_inline_definitions_match_the_package(n, d, batch_size, seed):
     gen = torch.Generator().manual_seed(seed)
     features, labels = torch.randn(n, d, generator=gen), torch.randn(n, generator=gen)
@@ -111,8 +118,9 @@ def test_inline_definitions_match_the_package(n, d, batch_size, seed):
 
     y_hat = INLINE["linreg"](features, w, b)
     assert torch.equal(y_hat, linreg_scratch.linreg(features, w, b))
-    assert torch.equal(INLINE["squared_loss"](y_hat, labels),
-                       linreg_scratch.squared_loss(y_hat, labels))  # fmt: skip
+    assert torch.equal(
+        INLINE["squared_loss"](y_hat, labels), linreg_scratch.squared_loss(y_hat, labels)
+    )
 
     params = {}
     for name, sgd in (("inline", INLINE["sgd"]), ("package", linreg_scratch.sgd)):

@@ -58,9 +58,19 @@ def test_plot_training_saves_a_figure(tmp_path, tutorial_data, suffix):
     path = tmp_path / f"fit.{suffix}"
     fig = plot_training([0.03, 1e-4, 5e-5], features, labels, w, b, path=path)
     assert path.stat().st_size > 1000
-    assert len(fig.axes) == 2
+    titles = [ax.get_xlabel() for ax in fig.axes]
+    assert titles[:3] == ["epoch", "label y", "$w_1$"]  # two features: landscape too
     head = path.read_bytes()[:200]
     assert (b"<svg" in head or b"<?xml" in head) if suffix == "svg" else head.startswith(b"\x89PNG")
+
+
+def test_plot_training_without_landscape_beyond_two_features():
+    torch.manual_seed(0)
+    features = torch.randn(50, 3)
+    labels = features.sum(1)
+    w, b = init_params(3)
+    fig = plot_training([1.0, 0.5], features, labels, w, b)
+    assert [ax.get_xlabel() for ax in fig.axes] == ["epoch", "label y"]
 
 
 def test_plot_training_rejects_unknown_suffix_and_empty_losses(tmp_path, tutorial_data):

@@ -5,7 +5,16 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from linreg_scratch import data_iter, init_params, linreg, sgd, squared_loss, train
+from linreg_scratch import (
+    DivergenceError,
+    Trajectory,
+    data_iter,
+    init_params,
+    linreg,
+    sgd,
+    squared_loss,
+    train,
+)
 
 TRUE_W = torch.tensor([[2.0], [-3.4]])
 TRUE_B = 4.2
@@ -182,6 +191,41 @@ def test_too_large_lr_raises_instead_of_returning_nan(tutorial_data, net):
     message = str(info.value)
     assert re.search(r"(inf|NaN) at epoch 1, batch \d+ of 100", message)
     assert "lr=10 is probably too large" in message
+    assert isinstance(info.value, DivergenceError)
+    assert info.value.epoch == 1 and 1 <= info.value.batch <= 100 and info.value.losses == []
+
+
+def test_divergence_error_keeps_the_losses_before_it(tutorial_data):
+    features, labels = tutorial_data
+    torch.manual_seed(0)
+    w, b = init_params(2)
+    with pytest.raises(DivergenceError) as info:
+        train(linreg, squared_loss, [w, b], features, labels, lr=2.0, num_epochs=20, verbose=False)
+    assert info.value.epoch > 1 and len(info.value.losses) == info.value.epoch - 1
+    assert info.value.losses[-1] > info.value.losses[0]  # it was growing
+
+
+def test_trajectory_records_the_start_and_every_step(tutorial_data):
+    features, labels = tutorial_data
+    w, b = init_params(2)
+    w0 = w.detach().clone()
+    trajectory = Trajectory([w, b])
+    train(
+        linreg,
+        squared_loss,
+        [w, b],
+        features,
+        labels,
+        batch_size=100,
+        verbose=False,
+        callback=trajectory,
+    )
+    path = trajectory.stack(0)
+    assert path.shape == (3 * 10 + 1, 2, 1) and len(trajectory.steps) == 30
+    assert torch.equal(path[0], w0) and torch.equal(path[-1], w.detach())
+    assert trajectory.steps[0] == (0, 0) and trajectory.steps[-1] == (2, 9)
+    with pytest.raises(ValueError, match="nothing recorded"):
+        Trajectory().stack(0)
 
 
 def _params():

@@ -1,0 +1,145 @@
+"""The loss surface over (w1, w2), with the exact minimum and the SGD path on it."""
+
+from __future__ import annotations
+
+import math
+import os
+from typing import TYPE_CHECKING
+
+import torch
+
+from . import _checks
+from .loss import squared_loss
+from .model import init_params, linreg
+from .plot import new_figure, save_figure
+from .solve import closed_form
+from .train import Trajectory, train
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+
+def plot_loss_landscape(
+    features: torch.Tensor,
+    labels: torch.Tensor,
+    path: str | os.PathLike | None = None,
+    *,
+    trajectory: torch.Tensor | None = None,
+    lr: float = 0.03,
+    batch_size: int = 10,
+    num_epochs: int = 3,
+    generator: torch.Generator | None = None,
+) -> Figure:
+    """Contour the mean squared loss over ``(w1, w2)`` for two features.
+
+    ``features: (n, 2)``, ``labels: (n,)``. The bias is held at its least-squares
+    value ``b*``, so the exact minimum ``w*`` (marked with a star) is the lowest
+    point of the picture. ``trajectory: (steps, 2)`` is the path of ``w`` to draw;
+    without one, SGD is run from :func:`init_params` with ``lr``, ``batch_size``
+    and ``num_epochs`` (through ``generator`` or torch's global RNG) and its path
+    is drawn. A run that diverges is drawn up to the point where it blew up.
+    Returns the Figure and saves it to ``path`` when one is given.
+    """
+    _checks.tensor("features", features, ndim=2)
+    if features.shape[1] != 2:
+        raise ValueError(
+            f"a loss landscape needs exactly 2 features (w1, w2), got features of shape "
+            f"{tuple(features.shape)}"
+        )
+    note = ""
+    if trajectory is None:
+        w, b = init_params(2, generator=generator)
+        recorder = Trajectory([w, b])
+        try:
+            train(
+                linreg,
+                squared_loss,
+                [w, b],
+                features,
+                labels,
+                lr=lr,
+                num_epochs=num_epochs,
+                batch_size=batch_size,
+                verbose=False,
+                generator=generator,
+                callback=recorder,
+            )
+        except FloatingPointError:
+            note = " (diverged)"
+        trajectory = recorder.stack(0)
+        note = f"SGD, lr={lr:g}, batch {batch_size}, {num_epochs} epochs{note}"
+    fig = new_figure((4.2, 3.4))
+    draw_loss_landscape(fig.add_subplot(), features, labels, trajectory, note)
+    if path is not None:
+        save_figure(fig, path)
+    return fig
+
+
+def draw_loss_landscape(
+    ax: Axes,
+    features: torch.Tensor,
+    labels: torch.Tensor,
+    trajectory: torch.Tensor | None = None,
+    note: str = "",
+) -> None:
+    """Draw the landscape of :func:`plot_loss_landscape` into an existing ``ax``."""
+    import numpy as np
+    from matplotlib.colors import LogNorm
+
+    w_star, b_star = closed_form(features, labels)
+    w_star = w_star.double().reshape(-1).cpu()
+    path = None
+    if trajectory is not None:
+        path = _checks.tensor("trajectory", trajectory).detach().double().reshape(-1, 2).cpu()
+        finite = torch.isfinite(path).all(1)
+        if not bool(finite.all()):  # keep the part before it blew up
+            path = path[: int((~finite).nonzero()[0])]
+    center = w_star
+    span = torch.full((2,), 1.0, dtype=torch.float64)
+    if path is not None and len(path):
+        span = torch.maximum(span, (path - center).abs().max(0).values * 1.15)
+    span = span.clamp(max=25.0)  # a diverging path would otherwise zoom out to nothing
+    grid = [np.linspace(float(c - s), float(c + s), 121) for c, s in zip(center, span, strict=True)]
+    W1, W2 = np.meshgrid(*grid)
+    loss = _quadratic_loss(features, labels, float(b_star), W1, W2)
+    low = max(float(loss.min()), 1e-8)
+    levels = np.geomspace(low, max(float(loss.max()), low * 10), 16)
+    shade = ax.contourf(W1, W2, loss, levels=levels, norm=LogNorm(), cmap="viridis")
+    ax.contour(W1, W2, loss, levels=levels, colors="white", linewidths=0.3, alpha=0.6)
+    ax.figure.colorbar(shade, ax=ax, label="mean squared loss", format="%.0e")
+    if path is not None and len(path):
+        ax.plot(
+            path[:, 0],
+            path[:, 1],
+            ".-",
+            color="orange",
+            markersize=2,
+            linewidth=0.8,
+            label="SGD path",
+        )
+        ax.plot(path[0, 0], path[0, 1], "o", color="orange", markersize=5, label="start")
+    ax.plot(w_star[0], w_star[1], "*", color="red", markersize=12, label="exact minimum")
+    ax.set_xlim(grid[0][0], grid[0][-1])
+    ax.set_ylim(grid[1][0], grid[1][-1])
+    ax.set_xlabel("$w_1$")
+    ax.set_ylabel("$w_2$")
+    ax.set_title(f"loss at b = {float(b_star):.3g}" + (f"\n{note}" if note else ""), fontsize=9)
+    ax.legend(loc="lower left", fontsize=7, framealpha=0.8)
+
+
+def _quadratic_loss(features, labels, b, W1, W2):
+    """``mean((X w + b - y)^2) / 2`` at every grid point, from the moments of X.
+
+    Expanding the square gives ``(w' S w + 2 w' c + k) / 2`` with ``S = X'X / n``,
+    ``c = X'(b - y) / n`` and ``k = mean((b - y)^2)``: the cost does not grow with n.
+    """
+    import numpy as np
+
+    X = features.detach().double().cpu()
+    e = b - labels.detach().double().reshape(-1).cpu()
+    n = len(X)
+    S, c, k = (X.T @ X / n).numpy(), (X.T @ e / n).numpy(), float((e @ e) / n)
+    quad = S[0, 0] * W1**2 + 2 * S[0, 1] * W1 * W2 + S[1, 1] * W2**2
+    loss = (quad + 2 * (c[0] * W1 + c[1] * W2) + k) / 2
+    return np.maximum(loss, math.ulp(1.0))  # rounding can dip below 0 at the minimum

@@ -1,0 +1,177 @@
+"""Sweep one hyperparameter and compare the runs."""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import torch
+
+from . import _checks
+from .data import synthetic_data
+from .loss import squared_loss
+from .model import init_params, linreg
+from .plot import new_figure, save_figure
+from .train import DivergenceError, train
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+SWEEPABLE = ("lr", "batch_size")
+
+
+@dataclass
+class Sweep:
+    """The runs of :func:`sweep`: one loss curve per value of ``param_name``.
+
+    ``losses[i]`` starts with the loss before training (epoch 0) and has one entry
+    per finished epoch; ``diverged[i]`` is None, or says how run ``i`` blew up.
+    """
+
+    param_name: str
+    values: list[float]
+    losses: list[list[float]]
+    diverged: list[str | None]
+
+    @property
+    def final_losses(self) -> list[float]:
+        """The last loss of every run; ``inf`` for a run that diverged."""
+        return [math.inf if d else ls[-1] for ls, d in zip(self.losses, self.diverged, strict=True)]
+
+    def __str__(self) -> str:
+        rows = [f"{self.param_name:>12}  {'final loss':>12}  status"]
+        for value, loss, why in zip(self.values, self.final_losses, self.diverged, strict=True):
+            rows.append(f"{value:>12g}  {loss:>12.3e}  {'diverged: ' + why if why else 'ok'}")
+        return "\n".join(rows)
+
+    def plot(self, path: str | os.PathLike | None = None) -> Figure:
+        """Loss curves of all runs (left) and final loss against the value (right).
+
+        A diverged run ends in a red cross on the left and is marked "diverged" at
+        the top of the right panel, instead of stretching the axes to infinity.
+        """
+        fig = new_figure((7.5, 3.0))
+        ax_curves, ax_final = fig.subplots(1, 2)
+        # Diverged runs are cut where they leave the range of the healthy ones.
+        healthy = [
+            v for ls, why in zip(self.losses, self.diverged, strict=True) if not why for v in ls
+        ]
+        top = 10 * max(healthy or [ls[0] for ls in self.losses])
+        num_epochs = max(len(ls) for ls in self.losses) - 1
+        for value, ls, why in zip(self.values, self.losses, self.diverged, strict=True):
+            label = f"{self.param_name}={value:g}" + (" (diverged)" if why else "")
+            shown = [v for v in ls if math.isfinite(v) and v <= top]
+            (line,) = ax_curves.plot(range(len(shown)), shown, "o-", markersize=3, label=label)
+            if why:  # a dashed line up to the top edge, at the epoch where it blew up
+                x_end = min(len(ls), num_epochs)
+                ax_curves.plot(
+                    [len(shown) - 1, x_end], [shown[-1], top], "--", color=line.get_color()
+                )
+                ax_curves.plot(
+                    x_end, top, "x", color="red", markersize=9, markeredgewidth=2, clip_on=False
+                )
+        ax_curves.set_yscale("log")
+        ax_curves.set_ylim(top=top)
+        ax_curves.set_xlabel("epoch")
+        ax_curves.set_ylabel("mean squared loss")
+        ax_curves.legend(fontsize=7)
+        ax_curves.grid(True, alpha=0.3)
+        ok = [
+            (v, f) for v, f in zip(self.values, self.final_losses, strict=True) if math.isfinite(f)
+        ]
+        if ok:
+            ax_final.plot(*zip(*ok, strict=True), "o-")
+        else:  # nothing finite to show: keep a sensible log axis for the marks
+            ax_final.set_ylim(1e-4, 1e2)
+        for value, why in zip(self.values, self.diverged, strict=True):
+            if why:
+                ax_final.plot(
+                    value,
+                    1.0,
+                    "x",
+                    color="red",
+                    markersize=10,
+                    markeredgewidth=2,
+                    transform=ax_final.get_xaxis_transform(),
+                    clip_on=False,
+                )
+                ax_final.annotate(
+                    "diverged",
+                    (value, 1.0),
+                    xycoords=ax_final.get_xaxis_transform(),
+                    textcoords="offset points",
+                    xytext=(0, 6),
+                    ha="center",
+                    fontsize=7,
+                    color="red",
+                )
+        ax_final.set_xscale("log")
+        ax_final.set_yscale("log")
+        ax_final.set_xlabel(self.param_name)
+        ax_final.set_ylabel(f"loss after {len(self.losses[0]) - 1 if self.losses else 0} epochs")
+        ax_final.grid(True, alpha=0.3)
+        if path is not None:
+            save_figure(fig, path)
+        return fig
+
+
+def sweep(
+    param_name: str,
+    values: Sequence[float],
+    features: torch.Tensor | None = None,
+    labels: torch.Tensor | None = None,
+    *,
+    lr: float = 0.03,
+    batch_size: int = 10,
+    num_epochs: int = 3,
+    seed: int = 0,
+) -> Sweep:
+    """Train linreg once per value of ``param_name`` ("lr" or "batch_size").
+
+    Every run uses the same data, the same initial parameters and the same
+    shuffles (all from ``seed``), so only the swept value differs. Without
+    ``features``/``labels`` the tutorial's data set is made (1000 examples,
+    w = [2, -3.4], b = 4.2). A run that blows up, or ends with a higher loss than
+    it started with, is recorded as diverged instead of stopping the sweep.
+    """
+    if param_name not in SWEEPABLE:
+        raise ValueError(f"param_name must be one of {SWEEPABLE}, got {param_name!r}")
+    if isinstance(values, (str, bytes)) or not isinstance(values, Sequence) or not values:
+        raise TypeError(f"values must be a non-empty list of numbers, got {values!r}")
+    seed = _checks.nonnegative_int("seed", seed)
+    if features is None or labels is None:
+        if features is not None or labels is not None:
+            raise ValueError("pass both features and labels, or neither")
+        gen = torch.Generator().manual_seed(seed)
+        features, labels = synthetic_data([2, -3.4], 4.2, 1000, generator=gen)
+    settings = {"lr": lr, "batch_size": batch_size, "num_epochs": num_epochs}
+    result = Sweep(param_name, list(values), [], [])
+    for value in values:
+        gen = torch.Generator().manual_seed(seed)
+        w, b = init_params(features.shape[1], generator=gen)
+        with torch.no_grad():
+            start = squared_loss(linreg(features, w, b), labels).mean().item()
+        curve = [start]
+        try:
+            curve += train(
+                linreg,
+                squared_loss,
+                [w, b],
+                features,
+                labels,
+                verbose=False,
+                generator=gen,
+                **(settings | {param_name: value}),
+            )
+            why = (
+                None if curve[-1] <= start else f"the loss grew from {start:.3g} to {curve[-1]:.3g}"
+            )
+        except DivergenceError as err:
+            curve += err.losses
+            why = str(err).split(";")[0].removeprefix("training diverged: ")
+        result.losses.append(curve)
+        result.diverged.append(why)
+    return result

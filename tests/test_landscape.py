@@ -1,0 +1,51 @@
+import numpy as np
+import pytest
+import torch
+
+from linreg_scratch import plot_loss_landscape, synthetic_data
+from linreg_scratch.landscape import _quadratic_loss
+
+
+@pytest.fixture
+def data():
+    torch.manual_seed(0)
+    return synthetic_data([2, -3.4], 4.2, 500)
+
+
+def test_the_quadratic_form_equals_the_direct_loss(data):
+    features, labels = data
+    W1, W2 = np.meshgrid(np.linspace(-1, 3, 7), np.linspace(-5, 0, 5))
+    fast = _quadratic_loss(features, labels, 4.0, W1, W2)
+    X, y = features.double(), labels.double()
+    for i in range(W1.shape[0]):
+        for j in range(W1.shape[1]):
+            w = torch.tensor([W1[i, j], W2[i, j]], dtype=torch.float64)
+            direct = ((X @ w + 4.0 - y) ** 2 / 2).mean().item()
+            assert fast[i, j] == pytest.approx(direct, rel=1e-9)
+
+
+def test_plot_loss_landscape_draws_the_sgd_path(data, tmp_path):
+    features, labels = data
+    path = tmp_path / "landscape.svg"
+    fig = plot_loss_landscape(features, labels, path, generator=torch.Generator().manual_seed(0))
+    ax = fig.axes[0]
+    labels_drawn = [line.get_label() for line in ax.get_lines()]
+    assert {"SGD path", "start", "exact minimum"} <= set(labels_drawn)
+    sgd_path = next(line for line in ax.get_lines() if line.get_label() == "SGD path")
+    assert len(sgd_path.get_xdata()) == 3 * 50 + 1  # 500 examples / batch 10, 3 epochs, + start
+    xs, ys = sgd_path.get_xdata(), sgd_path.get_ydata()
+    start, end = np.array([xs[0], ys[0]]), np.array([xs[-1], ys[-1]])
+    assert np.abs(start - [2, -3.4]).max() > 3  # starts near 0 (init_params)...
+    assert np.abs(end - [2, -3.4]).max() < 0.05  # ...and ends at the minimum (150 steps)
+    assert path.stat().st_size > 5000
+
+
+def test_a_diverging_run_is_drawn_not_raised(data):
+    features, labels = data
+    fig = plot_loss_landscape(features, labels, lr=10)
+    assert "diverged" in fig.axes[0].get_title()
+
+
+def test_the_landscape_needs_two_features():
+    with pytest.raises(ValueError, match=r"exactly 2 features.*\(10, 3\)"):
+        plot_loss_landscape(torch.zeros(10, 3), torch.zeros(10))
