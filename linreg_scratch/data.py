@@ -41,6 +41,12 @@ def synthetic_data(
     ``features: (num_examples, d)`` float32 with entries ~ N(0, 1), and
     ``labels: (num_examples,)`` with ``labels = features @ w + b + noise * N(0, 1)``,
     where ``d = len(w)``. All draws use torch's RNG (or ``generator``).
+
+    Example:
+
+    >>> features, labels = synthetic_data([2, -3.4], 4.2, 1000)
+    >>> features.shape, labels.shape
+    (torch.Size([1000, 2]), torch.Size([1000]))
     """
     w_vec = _weight_vector(w)
     b = _checks.finite_float("b", b)
@@ -68,6 +74,12 @@ def data_iter(
     ``shuffle`` the order is a fresh ``torch.randperm`` (drawn on the features'
     device) each time the function is called. Batches are copies: changing them
     never changes ``features`` or ``labels``.
+
+    Example:
+
+    >>> X, y = next(iter(data_iter(10, torch.randn(100, 2), torch.randn(100))))
+    >>> X.shape, y.shape
+    (torch.Size([10, 2]), torch.Size([10]))
     """
     # Checked here, not in the generator body, so mistakes surface at the call.
     batch_size = _checks.positive_int("batch_size", batch_size)

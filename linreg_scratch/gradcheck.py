@@ -30,6 +30,12 @@ def grad_check(
     ``||g - g_ref|| / max(||g||, ||g_ref||)``; the largest is returned. Everything
     runs on float64 copies: ``params``, ``X`` and ``y`` are left untouched. A correct
     gradient gives about 1e-8 or less; a wrong one, something near 1.
+
+    Example:
+
+    >>> w, b = torch.randn(2, 1), torch.zeros(1)
+    >>> grad_check(linreg, squared_loss, [w, b], torch.randn(5, 2), torch.randn(5)) < 1e-6
+    True
     """
     if not callable(net) or not callable(loss):
         raise TypeError("net and loss must be functions, like linreg and squared_loss")

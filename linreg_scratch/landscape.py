@@ -40,6 +40,12 @@ def plot_loss_landscape(
     and ``num_epochs`` (through ``generator`` or torch's global RNG) and its path
     is drawn. A run that diverges is drawn up to the point where it blew up.
     Returns the Figure and saves it to ``path`` when one is given.
+
+    Example:
+
+    >>> from linreg_scratch import synthetic_data
+    >>> features, labels = synthetic_data([2, -3.4], 4.2, 1000)
+    >>> fig = plot_loss_landscape(features, labels, lr=1.5)  # doctest: +SKIP
     """
     _checks.tensor("features", features, ndim=2)
     if features.shape[1] != 2:

@@ -12,6 +12,12 @@ def squared_loss(y_hat: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
 
     ``y_hat: (n, 1)`` and ``y: (n,)`` (or any shape with n elements) give a loss
     of shape ``(n, 1)``: one value per example, not yet summed or averaged.
+
+    Example:
+
+    >>> squared_loss(torch.tensor([[1.0], [3.0]]), torch.tensor([1.0, 1.0]))
+    tensor([[0.],
+            [2.]])
     """
     _checks.tensor("y_hat", y_hat)
     _checks.tensor("y", y)

@@ -11,6 +11,13 @@ def linreg(X: torch.Tensor, w: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
     """Linear regression ``y_hat = X @ w + b``.
 
     ``X: (n, d)``, ``w: (d, 1)``, ``b: (1,)`` gives ``y_hat: (n, 1)``.
+
+    Example:
+
+    >>> linreg(torch.ones(3, 2), torch.tensor([[2.0], [-3.4]]), torch.tensor([4.2]))
+    tensor([[2.8000],
+            [2.8000],
+            [2.8000]])
     """
     _checks.tensor("X", X, ndim=2)
     _checks.tensor("w", w, ndim=(1, 2))
@@ -35,6 +42,12 @@ def init_params(
 
     ``w: (num_inputs, 1)`` ~ N(0, std^2) and ``b: (1,)`` = 0, both float32 with
     ``requires_grad=True``.
+
+    Example:
+
+    >>> w, b = init_params(2)
+    >>> w.shape, b.shape, w.requires_grad
+    (torch.Size([2, 1]), torch.Size([1]), True)
     """
     num_inputs = _checks.positive_int("num_inputs", num_inputs)
     std = _checks.nonnegative_float("std", std)

@@ -16,6 +16,16 @@ def sgd(params: Iterable[torch.Tensor], lr: float, batch_size: int) -> None:
     by ``batch_size`` turns it into the gradient of the mean loss. Pass the real
     length of the batch when the last one is short. The gradients are left as
     they are; zero them before the next ``backward()``.
+
+    Example:
+
+    >>> from linreg_scratch import linreg, squared_loss
+    >>> w = torch.ones(2, 1, requires_grad=True)
+    >>> squared_loss(linreg(torch.ones(4, 2), w, torch.zeros(1)), torch.zeros(4)).sum().backward()
+    >>> sgd([w], lr=0.1, batch_size=4)  # grad = [[8], [8]], so w -= 0.1 * 8 / 4
+    >>> w
+    tensor([[0.8000],
+            [0.8000]], requires_grad=True)
     """
     params = list(params)
     lr = _checks.positive_float("lr", lr)

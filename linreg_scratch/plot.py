@@ -36,6 +36,10 @@ def use_svg_display() -> None:
 
     Uses ``matplotlib_inline``, because ``IPython.display.set_matplotlib_formats``
     is gone from IPython 9. Outside IPython (a script, a terminal) it does nothing.
+
+    Example:
+
+    >>> use_svg_display()  # in Jupyter: figures from now on are SVG
     """
     if _ipython() is None:
         return
@@ -62,7 +66,12 @@ def _check_figsize(figsize: Sequence[float]) -> tuple[float, float]:
 
 
 def set_figsize(figsize: Sequence[float] = (3.5, 2.5)) -> None:
-    """Use SVG display and make new figures ``figsize = (width, height)`` inches."""
+    """Use SVG display and make new figures ``figsize = (width, height)`` inches.
+
+    Example:
+
+    >>> set_figsize((4.5, 3))  # doctest: +SKIP
+    """
     figsize = _check_figsize(figsize)
     use_svg_display()
     import matplotlib
@@ -194,6 +203,11 @@ def plot_training(
     ``features: (n, d)``, ``labels: (n,)``, ``w: (d, 1)``, ``b: (1,)``. Points on the
     diagonal of the second panel are predicted exactly. Returns the Figure and
     saves it to ``path`` when one is given.
+
+    Example:
+
+    >>> losses = train(linreg, squared_loss, [w, b], features, labels)  # doctest: +SKIP
+    >>> plot_training(losses, features, labels, w, b, "fit.svg")  # doctest: +SKIP
     """
     from .model import linreg
 

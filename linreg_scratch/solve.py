@@ -14,6 +14,13 @@ def closed_form(features: torch.Tensor, labels: torch.Tensor) -> tuple[torch.Ten
     with a column of ones appended, in float64 for accuracy; the result has the
     features' dtype. ``features: (n, d)``, ``labels: (n,)``. When the problem has
     many solutions (n <= d, or repeated columns) this is the one of smallest norm.
+
+    Example:
+
+    >>> X = torch.tensor([[0.0], [1.0], [2.0]])
+    >>> w, b = closed_form(X, 2 * X[:, 0] + 1)
+    >>> round(w.item(), 4), round(b.item(), 4)
+    (2.0, 1.0)
     """
     _checks.floating("features", _checks.tensor("features", features, ndim=2))
     _checks.tensor("labels", labels, ndim=(1, 2))

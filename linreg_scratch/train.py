@@ -50,6 +50,15 @@ def train(
     For ``net=linreg, loss=squared_loss`` the gradient is computed by its formula
     (``X.T @ r`` and ``sum(r)`` with ``r = X @ w + b - y``) instead of by autograd:
     the same update, without autograd's per-batch bookkeeping.
+
+    Example:
+
+    >>> from linreg_scratch import init_params, synthetic_data
+    >>> features, labels = synthetic_data([2, -3.4], 4.2, 1000)
+    >>> w, b = init_params(2)
+    >>> losses = train(linreg, squared_loss, [w, b], features, labels, verbose=False)
+    >>> len(losses), losses[-1] < 1e-4
+    (3, True)
     """
     if not callable(net):
         raise TypeError(f"net must be a function like linreg, got {type(net).__name__}")
@@ -202,10 +211,14 @@ def _check_finite(epoch, epoch_loss, batch_losses, lr, history):
 class Trajectory:
     """A ``callback`` for :func:`train` that records the parameters after every step.
 
-    >>> trajectory = Trajectory()
-    >>> losses = train(linreg, squared_loss, [w, b], features, labels,
-    ...                callback=trajectory)  # doctest: +SKIP
-    >>> trajectory.stack(0).shape  # w after each step: (steps, d, 1)  # doctest: +SKIP
+    >>> from linreg_scratch import init_params, synthetic_data
+    >>> features, labels = synthetic_data([2, -3.4], 4.2, 100)
+    >>> w, b = init_params(2)
+    >>> trajectory = Trajectory([w, b])  # also records the starting point
+    >>> _ = train(linreg, squared_loss, [w, b], features, labels, callback=trajectory,
+    ...           verbose=False)
+    >>> trajectory.stack(0).shape  # w at the start and after each of 3 x 10 steps
+    torch.Size([31, 2, 1])
 
     ``steps`` holds, per update, the ``(epoch, batch)`` pair and ``params`` a copy
     of every parameter (detached, so recording does not keep autograd graphs).

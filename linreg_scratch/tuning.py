@@ -136,6 +136,13 @@ def sweep(
     ``features``/``labels`` the tutorial's data set is made (1000 examples,
     w = [2, -3.4], b = 4.2). A run that blows up, or ends with a higher loss than
     it started with, is recorded as diverged instead of stopping the sweep.
+
+    Example:
+
+    >>> result = sweep("lr", [0.03, 10])
+    >>> result.diverged[0] is None, result.diverged[1].startswith("the loss became inf")
+    (True, True)
+    >>> fig = result.plot()  # doctest: +SKIP
     """
     if param_name not in SWEEPABLE:
         raise ValueError(f"param_name must be one of {SWEEPABLE}, got {param_name!r}")

@@ -63,3 +63,9 @@ def test_readme_has_exactly_two_setup_commands_and_ci_runs_the_test_one():
     assert main_cmd.endswith("python -m linreg_scratch")
     assert "pytest" in test_cmd
     assert test_cmd in (ROOT / ".ci" / "run").read_text()
+
+
+def test_the_api_reference_lists_every_public_name():
+    api = (ROOT / "docs" / "api.md").read_text()
+    listed = set(re.findall(r"^   (\w+)$", api, flags=re.M))
+    assert listed == set(linreg_scratch.__all__)
