@@ -144,6 +144,8 @@ class Animator:
 
     def add(self, x: float, y: float | Sequence[float]) -> None:
         """Append the point(s) ``y`` at ``x``: one value per line of the plot."""
+        if isinstance(y, torch.Tensor):
+            y = y.detach().reshape(-1).tolist()
         ys = [float(_to_numpy(v)) for v in (y if isinstance(y, Sequence) else [y])]
         if not self.X:
             self.X = [[] for _ in ys]

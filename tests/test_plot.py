@@ -90,7 +90,8 @@ def test_animator_prints_a_line_outside_jupyter(capsys):
         "epoch 1: train 0.5, test 0.25",
         "epoch 2: train 0.1, test 0.05",
     ]
-    assert anim.Y == [[0.5, 0.1], [0.25, 0.05]]
+    anim.add(3, torch.tensor([0.01, 0.02], dtype=torch.float64))
+    assert anim.Y == [[0.5, 0.1, 0.01], [0.25, 0.05, 0.02]]
     with pytest.raises(ValueError, match="y must hold 2 values"):
         anim.add(3, [1.0])
 
