@@ -70,14 +70,15 @@ def train(
     _checks.floating("features", _checks.tensor("features", features, ndim=2))
     _checks.tensor("labels", labels, ndim=(1, 2))
     n = _checks.same_length(features, labels)
+    named = [("labels", labels)] + [(f"params[{i}]", p) for i, p in enumerate(params)]
+    for name, tensor in named:
+        if tensor.device != features.device:
+            raise ValueError(
+                f"{name} is on {tensor.device} but features are on "
+                f"{features.device}; move it with .to(features.device)"
+            )
     _checks.finite("features", features)
     _checks.finite("labels", labels)
-    for i, param in enumerate(params):
-        if param.device != features.device:
-            raise ValueError(
-                f"params[{i}] is on {param.device} but features are on "
-                f"{features.device}; move them with .to(features.device)"
-            )
     lr = _checks.positive_float("lr", lr)
     num_epochs = _checks.positive_int("num_epochs", num_epochs)
     batch_size = _checks.positive_int("batch_size", batch_size)
@@ -135,7 +136,6 @@ def _is_plain_linreg(net, loss, params, features, labels) -> bool:
         and b.numel() == 1
         and labels.numel() == len(features)
         and features.dtype == labels.dtype == w.dtype == b.dtype
-        and labels.device == features.device
     )
 
 

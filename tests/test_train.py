@@ -261,6 +261,7 @@ def _params():
             ValueError,
             r"params\[0\] was computed from other tensors",
         ),
+        ({"labels": torch.zeros(1000, device="meta")}, ValueError, "labels is on meta"),
         ({"net": "linreg"}, TypeError, "net must be a function"),
         ({"loss": None}, TypeError, "loss must be a function"),
     ],
