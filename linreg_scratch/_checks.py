@@ -108,6 +108,31 @@ def finite(name: str, value: torch.Tensor) -> torch.Tensor:
     )
 
 
+def same_device(name: str, value: torch.Tensor, features: torch.Tensor) -> torch.Tensor:
+    """Require ``value`` to live on the features' device."""
+    if value.device != features.device:
+        raise ValueError(
+            f"{name} is on {value.device} but features are on {features.device}; "
+            f"move it with .to(features.device)"
+        )
+    return value
+
+
+def examples(features: object, labels: object) -> int:
+    """Check a data set for training or solving; return its number of examples.
+
+    ``features: (n, d)`` floating, ``labels: (n,)`` or ``(n, 1)`` on the same device,
+    ``n > 0``, and no NaN or inf in either.
+    """
+    floating("features", tensor("features", features, ndim=2))
+    tensor("labels", labels, ndim=(1, 2))
+    n = same_length(features, labels)
+    same_device("labels", labels, features)  # before finite(), which reads the values
+    finite("features", features)
+    finite("labels", labels)
+    return n
+
+
 def same_length(features: torch.Tensor, labels: torch.Tensor) -> int:
     """Require features and labels to hold the same number of examples (> 0)."""
     n, m = len(features), len(labels)

@@ -86,11 +86,7 @@ def data_iter(
     _checks.tensor("features", features)
     _checks.tensor("labels", labels)
     n = _checks.same_length(features, labels)
-    if labels.device != features.device:
-        raise ValueError(
-            f"features and labels must be on the same device, got {features.device} "
-            f"and {labels.device}"
-        )
+    _checks.same_device("labels", labels, features)
     order = shuffle_order(n, features.device, generator) if shuffle else None
     return _batches(batch_size, features, labels, order)
 

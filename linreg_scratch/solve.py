@@ -22,11 +22,7 @@ def closed_form(features: torch.Tensor, labels: torch.Tensor) -> tuple[torch.Ten
     >>> round(w.item(), 4), round(b.item(), 4)
     (2.0, 1.0)
     """
-    _checks.floating("features", _checks.tensor("features", features, ndim=2))
-    _checks.tensor("labels", labels, ndim=(1, 2))
-    n = _checks.same_length(features, labels)
-    _checks.finite("features", features)
-    _checks.finite("labels", labels)
+    n = _checks.examples(features, labels)
     A = torch.cat(
         [features.double(), torch.ones(n, 1, dtype=torch.float64, device=features.device)], 1
     )

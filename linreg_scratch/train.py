@@ -67,18 +67,9 @@ def train(
     if callback is not None and not callable(callback):
         raise TypeError(f"callback must be callable or None, got {type(callback).__name__}")
     params = _check_params(params)
-    _checks.floating("features", _checks.tensor("features", features, ndim=2))
-    _checks.tensor("labels", labels, ndim=(1, 2))
-    n = _checks.same_length(features, labels)
-    named = [("labels", labels)] + [(f"params[{i}]", p) for i, p in enumerate(params)]
-    for name, tensor in named:
-        if tensor.device != features.device:
-            raise ValueError(
-                f"{name} is on {tensor.device} but features are on "
-                f"{features.device}; move it with .to(features.device)"
-            )
-    _checks.finite("features", features)
-    _checks.finite("labels", labels)
+    n = _checks.examples(features, labels)
+    for i, param in enumerate(params):
+        _checks.same_device(f"params[{i}]", param, features)
     lr = _checks.positive_float("lr", lr)
     num_epochs = _checks.positive_int("num_epochs", num_epochs)
     batch_size = _checks.positive_int("batch_size", batch_size)
@@ -158,14 +149,12 @@ def _linreg_epoch(
 ):
     # r = X @ w + b - y; the summed loss sum(r^2)/2 has gradients X.T @ r and sum(r).
     w, b = (p.detach() for p in params)  # same storage, no autograd bookkeeping
-    y_all = labels.reshape(-1, 1)
+    batches = _batches(batch_size, features, labels.reshape(-1, 1), order)
     with torch.no_grad():
-        for k, start in enumerate(range(0, len(features), batch_size)):
-            idx = order[start : start + batch_size]
-            X = features.index_select(0, idx)
-            r = torch.addmm(b, X, w).sub_(y_all.index_select(0, idx))
+        for k, (X, y) in enumerate(batches):
+            r = torch.addmm(b, X, w).sub_(y)
             batch_losses[k] = torch.dot(r.view(-1), r.view(-1))
-            step = lr / len(idx)
+            step = lr / len(X)
             w.addmm_(X.T, r, alpha=-step)
             b.sub_(r.sum(), alpha=step)
             if on_step is not None:
