@@ -13,7 +13,7 @@ from .loss import squared_loss
 from .model import init_params, linreg
 from .plot import new_figure, save_figure
 from .solve import closed_form
-from .train import Trajectory, train
+from .train import DivergenceError, Trajectory, train
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -53,10 +53,11 @@ def plot_loss_landscape(
             f"a loss landscape needs exactly 2 features (w1, w2), got features of shape "
             f"{tuple(features.shape)}"
         )
-    note = ""
+    note = ""  # what the title says about the path
     if trajectory is None:
         w, b = init_params(2, generator=generator)
         recorder = Trajectory([w, b])
+        outcome = ""
         try:
             train(
                 linreg,
@@ -71,10 +72,10 @@ def plot_loss_landscape(
                 generator=generator,
                 callback=recorder,
             )
-        except FloatingPointError:
-            note = " (diverged)"
+        except DivergenceError:
+            outcome = " (diverged)"
         trajectory = recorder.stack(0)
-        note = f"SGD, lr={lr:g}, batch {batch_size}, {num_epochs} epochs{note}"
+        note = f"SGD, lr={lr:g}, batch {batch_size}, {num_epochs} epochs{outcome}"
     fig = new_figure((4.2, 3.4))
     draw_loss_landscape(fig.add_subplot(), features, labels, trajectory, note)
     if path is not None:
@@ -101,12 +102,11 @@ def draw_loss_landscape(
         finite = torch.isfinite(path).all(1)
         if not bool(finite.all()):  # keep the part before it blew up
             path = path[: int((~finite).nonzero()[0])]
-    center = w_star
     span = torch.full((2,), 1.0, dtype=torch.float64)
     if path is not None and len(path):
-        span = torch.maximum(span, (path - center).abs().max(0).values * 1.15)
+        span = torch.maximum(span, (path - w_star).abs().max(0).values * 1.15)
     span = span.clamp(max=25.0)  # a diverging path would otherwise zoom out to nothing
-    grid = [np.linspace(float(c - s), float(c + s), 121) for c, s in zip(center, span, strict=True)]
+    grid = [np.linspace(float(c - s), float(c + s), 121) for c, s in zip(w_star, span, strict=True)]
     W1, W2 = np.meshgrid(*grid)
     loss = _quadratic_loss(features, labels, float(b_star), W1, W2)
     low = max(float(loss.min()), 1e-8)

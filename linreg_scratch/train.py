@@ -165,14 +165,21 @@ def _linreg_epoch(
 class DivergenceError(FloatingPointError):
     """Raised by :func:`train` when the loss stops being finite.
 
-    ``epoch`` and ``batch`` (both from 1; ``batch`` is None when only the
-    end-of-epoch loss was bad) say where; ``losses`` holds the epoch losses
-    recorded before that.
+    ``reason`` says what happened and where (``"the loss became inf at epoch 1,
+    batch 21 of 100"``); ``epoch`` and ``batch`` (both from 1; ``batch`` is None
+    when only the end-of-epoch loss was bad) say where; ``losses`` holds the epoch
+    losses recorded before that.
     """
 
-    def __init__(self, message: str, *, epoch: int, batch: int | None, losses: list[float]):
-        super().__init__(message)
-        self.epoch, self.batch, self.losses = epoch, batch, losses
+    def __init__(
+        self, reason: str, lr: float, *, epoch: int, batch: int | None, losses: list[float]
+    ):
+        super().__init__(
+            f"training diverged: {reason}; lr={lr:g} is probably too large, try a smaller "
+            f"one such as lr={lr / 10:g} (the parameters are no longer finite: initialise "
+            f"them again)"
+        )
+        self.reason, self.epoch, self.batch, self.losses = reason, epoch, batch, losses
 
 
 def _check_finite(epoch, epoch_loss, batch_losses, lr, history):
@@ -188,9 +195,8 @@ def _check_finite(epoch, epoch_loss, batch_losses, lr, history):
         kind = "NaN" if math.isnan(epoch_loss) else "inf"
         where = f"the end of epoch {epoch + 1}"
     raise DivergenceError(
-        f"training diverged: the loss became {kind} at {where}; lr={lr:g} is "
-        f"probably too large, try a smaller one such as lr={lr / 10:g} (the "
-        f"parameters are no longer finite: initialise them again)",
+        f"the loss became {kind} at {where}",
+        lr,
         epoch=epoch + 1,
         batch=batch,
         losses=list(history),

@@ -178,7 +178,7 @@ def sweep(
             )
         except DivergenceError as err:
             curve += err.losses
-            why = str(err).split(";")[0].removeprefix("training diverged: ")
+            why = err.reason
         result.losses.append(curve)
         result.diverged.append(why)
     return result

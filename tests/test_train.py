@@ -193,6 +193,10 @@ def test_too_large_lr_raises_instead_of_returning_nan(tutorial_data, net):
     assert "lr=10 is probably too large" in message
     assert isinstance(info.value, DivergenceError)
     assert info.value.epoch == 1 and 1 <= info.value.batch <= 100 and info.value.losses == []
+    assert (
+        info.value.reason == f"the loss became {'inf' if 'inf' in message else 'NaN'} at "
+        f"epoch 1, batch {info.value.batch} of 100"
+    )
 
 
 def test_divergence_error_keeps_the_losses_before_it(tutorial_data):
