@@ -39,23 +39,25 @@ def synthetic_data(
     """Draw a linear-regression data set.
 
     ``features: (num_examples, d)`` float32 with entries ~ N(0, 1), and
-    ``labels: (num_examples,)`` with ``labels = features @ w + b + noise * N(0, 1)``,
-    where ``d = len(w)``. All draws use torch's RNG (or ``generator``).
+    ``labels: (num_examples, 1)`` with ``labels = features @ w + b + noise * N(0, 1)``,
+    where ``d = len(w)``. The labels are a column, as in every d2l edition, so that
+    ``nn.MSELoss`` compares them with a ``(n, 1)`` prediction element by element.
+    All draws use torch's RNG (or ``generator``).
 
     Example:
 
     >>> features, labels = synthetic_data([2, -3.4], 4.2, 1000)
     >>> features.shape, labels.shape
-    (torch.Size([1000, 2]), torch.Size([1000]))
+    (torch.Size([1000, 2]), torch.Size([1000, 1]))
     """
     w_vec = _weight_vector(w)
     b = _checks.finite_float("b", b)
     num_examples = _checks.positive_int("num_examples", num_examples)
     noise = _checks.nonnegative_float("noise", noise)
     features = torch.randn(num_examples, len(w_vec), generator=generator)
-    labels = features @ w_vec + b
+    labels = features @ w_vec.reshape(-1, 1) + b
     if noise > 0:
-        labels += noise * torch.randn(num_examples, generator=generator)
+        labels += noise * torch.randn(num_examples, 1, generator=generator)
     return features, labels
 
 

@@ -33,7 +33,7 @@ def plot_loss_landscape(
 ) -> Figure:
     """Contour the mean squared loss over ``(w1, w2)`` for two features.
 
-    ``features: (n, 2)``, ``labels: (n,)``. The bias is held at its least-squares
+    ``features: (n, 2)``, ``labels: (n, 1)`` or ``(n,)``. The bias is held at its least-squares
     value ``b*``, so the exact minimum ``w*`` (marked with a star) is the lowest
     point of the picture. ``trajectory: (steps, 2)`` is the path of ``w`` to draw;
     without one, SGD is run from :func:`init_params` with ``lr``, ``batch_size``

@@ -10,12 +10,17 @@ from . import _checks
 
 
 def sgd(params: Iterable[torch.Tensor], lr: float, batch_size: int) -> None:
-    """One SGD step, in place: ``param -= lr * param.grad / batch_size``.
+    """One SGD step, in place: ``param -= lr * param.grad / batch_size``, then ``param.grad = 0``.
 
     ``param.grad`` holds the gradient of the *summed* mini-batch loss, so dividing
     by ``batch_size`` turns it into the gradient of the mean loss. Pass the real
-    length of the batch when the last one is short. The gradients are left as
-    they are; zero them before the next ``backward()``.
+    length of the batch when the last one is short.
+
+    After the step every gradient is zeroed in place, as d2l 2.x's ``sgd`` does:
+    ``backward()`` *adds* to ``.grad``, so without this the next batch's gradient
+    would pile up on top of this one. ``.grad`` stays a tensor (of zeros), so the
+    seed edition's loop, which zeroes the gradients itself right after ``sgd``,
+    works unchanged.
 
     Example:
 
@@ -26,6 +31,9 @@ def sgd(params: Iterable[torch.Tensor], lr: float, batch_size: int) -> None:
     >>> w
     tensor([[0.8000],
             [0.8000]], requires_grad=True)
+    >>> w.grad  # zeroed, ready for the next backward()
+    tensor([[0.],
+            [0.]])
     """
     params = list(params)
     lr = _checks.positive_float("lr", lr)
@@ -42,3 +50,4 @@ def sgd(params: Iterable[torch.Tensor], lr: float, batch_size: int) -> None:
     with torch.no_grad():
         for param in params:
             param -= lr * param.grad / batch_size
+            param.grad.zero_()

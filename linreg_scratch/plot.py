@@ -202,7 +202,7 @@ def plot_training(
     """The loss after each epoch, and predictions against labels; for two features
     also the loss landscape with the path of ``w`` (``trajectory: (steps, 2)``).
 
-    ``features: (n, d)``, ``labels: (n,)``, ``w: (d, 1)``, ``b: (1,)``. Points on the
+    ``features: (n, d)``, ``labels: (n, 1)`` or ``(n,)``, ``w: (d, 1)``, ``b: (1,)``. Points on the
     diagonal of the second panel are predicted exactly. Returns the Figure and
     saves it to ``path`` when one is given.
 

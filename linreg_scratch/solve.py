@@ -12,7 +12,7 @@ def closed_form(features: torch.Tensor, labels: torch.Tensor) -> tuple[torch.Ten
 
     Solves ``min ||[X 1] [w; b] - y||^2`` with ``torch.linalg.lstsq`` on the features
     with a column of ones appended, in float64 for accuracy; the result has the
-    features' dtype. ``features: (n, d)``, ``labels: (n,)``. When the problem has
+    features' dtype. ``features: (n, d)``, ``labels: (n, 1)`` or ``(n,)``. When the problem has
     many solutions (n <= d, or repeated columns) this is the one of smallest norm.
 
     Example:

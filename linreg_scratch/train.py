@@ -35,7 +35,7 @@ def train(
 ) -> list[float]:
     """Train ``params`` in place with mini-batch SGD; return the loss after each epoch.
 
-    ``features: (n, d)``, ``labels: (n,)``. Each epoch reads the data in a fresh
+    ``features: (n, d)``, ``labels: (n, 1)`` or ``(n,)``. Each epoch reads the data in a fresh
     random order in batches of ``batch_size`` (the last may be shorter), and for
     each batch ``(X, y)`` computes ``loss(net(X, *params), y).sum()``, its
     gradient, and the step ``param -= lr * grad / len(X)``. After the epoch it
@@ -136,9 +136,7 @@ def _autograd_epoch(
     for k, (X, y) in enumerate(_batches(batch_size, features, labels, order)):
         batch_loss = loss(net(X, *params), y).sum()
         batch_loss.backward()
-        sgd(params, lr, len(X))  # the real length: the last batch may be short
-        for param in params:
-            param.grad.zero_()
+        sgd(params, lr, len(X))  # the real length: the last batch may be short; zeroes .grad
         batch_losses[k] = batch_loss.detach()
         if on_step is not None:
             on_step(k, params)

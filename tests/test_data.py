@@ -11,7 +11,7 @@ from linreg_scratch import data_iter, synthetic_data
 def test_synthetic_data_shapes_and_dtype():
     features, labels = synthetic_data([2, -3.4], 4.2, 1000)
     assert features.shape == (1000, 2) and features.dtype == torch.float32
-    assert labels.shape == (1000,) and labels.dtype == torch.float32
+    assert labels.shape == (1000, 1) and labels.dtype == torch.float32
 
 
 def test_synthetic_data_follows_the_linear_model():
@@ -19,10 +19,10 @@ def test_synthetic_data_follows_the_linear_model():
     features, labels = synthetic_data([2, -3.4], 4.2, 5000, noise=0.01)
     # numpy's least squares on the generated data recovers the true parameters...
     A = np.hstack([features.numpy(), np.ones((5000, 1), dtype=np.float32)])
-    coef, *_ = np.linalg.lstsq(A.astype(np.float64), labels.numpy().astype(np.float64))
+    coef, *_ = np.linalg.lstsq(A.astype(np.float64), labels.numpy().astype(np.float64).ravel())
     np.testing.assert_allclose(coef, [2, -3.4, 4.2], atol=2e-3)
     # ...and the residuals have the requested noise level.
-    residual = labels - (features @ torch.tensor([2, -3.4]) + 4.2)
+    residual = labels.reshape(-1) - (features @ torch.tensor([2, -3.4]) + 4.2)
     assert 0.009 < residual.std().item() < 0.011
     assert abs(features.mean().item()) < 0.05 and abs(features.std().item() - 1) < 0.05
 
@@ -30,7 +30,7 @@ def test_synthetic_data_follows_the_linear_model():
 def test_synthetic_data_accepts_tensor_weights_and_zero_noise():
     w = torch.tensor([[1.0], [2.0], [3.0]])
     features, labels = synthetic_data(w, -1, 50, noise=0)
-    torch.testing.assert_close(labels, features @ w.reshape(-1) - 1)
+    torch.testing.assert_close(labels, features @ w - 1)
     assert w.tolist() == [[1.0], [2.0], [3.0]]  # not modified
 
 
@@ -85,7 +85,7 @@ def test_data_iter_yields_every_example_exactly_once(n, batch_size, seed, shuffl
 def test_data_iter_first_batch_shape_like_the_tutorial(tutorial_data):
     features, labels = tutorial_data
     X, y = next(iter(data_iter(10, features, labels)))
-    assert X.shape == (10, 2) and y.shape == (10,)
+    assert X.shape == (10, 2) and y.shape == (10, 1)
 
 
 def test_data_iter_draws_a_fresh_order_each_pass():

@@ -16,7 +16,7 @@ def test_the_quadratic_form_equals_the_direct_loss(data):
     features, labels = data
     W1, W2 = np.meshgrid(np.linspace(-1, 3, 7), np.linspace(-5, 0, 5))
     fast = _quadratic_loss(features, labels, 4.0, W1, W2)
-    X, y = features.double(), labels.double()
+    X, y = features.double(), labels.double().reshape(-1)
     for i in range(W1.shape[0]):
         for j in range(W1.shape[1]):
             w = torch.tensor([W1[i, j], W2[i, j]], dtype=torch.float64)

@@ -25,16 +25,43 @@ def test_sgd_equals_the_analytic_update(problem, lr, batch_size):
     torch.testing.assert_close(b.detach(), expected_b)
 
 
-def test_sgd_keeps_grads_so_the_tutorial_can_zero_them():
+def test_sgd_zeroes_the_grads_in_place_after_its_step():
     w = torch.ones(2, 1, requires_grad=True)
     b = torch.zeros(1, requires_grad=True)
     squared_loss(linreg(torch.ones(3, 2), w, b), torch.zeros(3)).sum().backward()
-    grad_before = w.grad.clone()
+    w_grad, b_grad = w.grad, b.grad  # the same tensors must be zeroed, not replaced
     sgd([w, b], 0.1, 3)
-    assert torch.equal(w.grad, grad_before)
-    w.grad.data.zero_()  # the tutorial's next line
+    assert w.grad is w_grad and b.grad is b_grad
+    assert torch.equal(w.grad, torch.zeros(2, 1)) and torch.equal(b.grad, torch.zeros(1))
+    w.grad.data.zero_()  # the seed edition's next lines still work
     b.grad.data.zero_()
     assert w.is_leaf and w.requires_grad and w.grad_fn is None
+
+
+def test_a_loop_that_never_zeroes_the_grads_learns_like_one_that_does():
+    # d2l 2.x's loop leaves the zeroing to sgd; the seed's loop zeroes after sgd.
+    torch.manual_seed(3)
+    X = torch.randn(40, 2)
+    y = X @ torch.tensor([[2.0], [-3.4]]) + 4.2
+    results = []
+    for zero_in_loop in (False, True):
+        w = torch.zeros(2, 1, requires_grad=True)
+        b = torch.zeros(1, requires_grad=True)
+        for start in range(0, 40, 10):
+            squared_loss(linreg(X[start : start + 10], w, b), y[start : start + 10]).sum().backward()
+            sgd([w, b], 0.1, 10)
+            if zero_in_loop:
+                w.grad.zero_()
+                b.grad.zero_()
+        results.append(torch.cat([w.detach().reshape(-1), b.detach()]))
+    torch.testing.assert_close(results[0], results[1], rtol=0, atol=0)
+    # and it is the analytic sequence of steps (a replay by hand with the formula)
+    w_ref, b_ref = torch.zeros(2, 1), torch.zeros(1)
+    for start in range(0, 40, 10):
+        Xb, yb = X[start : start + 10], y[start : start + 10]
+        r = Xb @ w_ref + b_ref - yb
+        w_ref, b_ref = w_ref - 0.1 * Xb.T @ r / 10, b_ref - 0.1 * r.sum(0) / 10
+    torch.testing.assert_close(results[0], torch.cat([w_ref.reshape(-1), b_ref]))
 
 
 def test_sgd_without_backward_says_what_to_call():
