@@ -48,7 +48,8 @@ def test_a_loop_that_never_zeroes_the_grads_learns_like_one_that_does():
         w = torch.zeros(2, 1, requires_grad=True)
         b = torch.zeros(1, requires_grad=True)
         for start in range(0, 40, 10):
-            squared_loss(linreg(X[start : start + 10], w, b), y[start : start + 10]).sum().backward()
+            Xb, yb = X[start : start + 10], y[start : start + 10]
+            squared_loss(linreg(Xb, w, b), yb).sum().backward()
             sgd([w, b], 0.1, 10)
             if zero_in_loop:
                 w.grad.zero_()
