@@ -10,6 +10,7 @@ IPython. ``from linreg_scratch import *`` gives the tutorial's names
 from .data import data_iter, synthetic_data
 from .gradcheck import grad_check
 from .landscape import plot_loss_landscape
+from .lang import get_language, set_language
 from .loss import squared_loss
 from .model import init_params, linreg
 from .optim import sgd
@@ -29,12 +30,14 @@ __all__ = [
     "Trajectory",
     "closed_form",
     "data_iter",
+    "get_language",
     "grad_check",
     "init_params",
     "linreg",
     "plot_loss_landscape",
     "plot_training",
     "set_figsize",
+    "set_language",
     "sgd",
     "squared_loss",
     "sweep",
