@@ -144,3 +144,13 @@ def same_length(features: torch.Tensor, labels: torch.Tensor) -> int:
     if n == 0:
         raise ValueError("features and labels hold no examples (length 0)")
     return n
+
+
+def function(name: str, value: object):
+    """Require a callable (a function to check), not the result of calling one."""
+    if not callable(value):
+        raise TypeError(
+            f"{name} must be a function, got {type(value).__name__}; pass the function "
+            f"itself (check.sgd(sgd)), not the result of calling it (check.sgd(sgd(...)))"
+        )
+    return value
