@@ -31,7 +31,7 @@ from dataclasses import dataclass
 import torch
 
 from . import _checks
-from .lang import text
+from .lang import get_language, language, text
 
 __all__ = ["Result", "data_iter", "linreg", "sgd", "squared_loss", "synthetic_data"]
 
@@ -67,11 +67,16 @@ class Result:
         self.checked = checked
         self.found = found
         self.problems = [p.sentence() for p in found]
+        self.language = get_language()  # shown in the language it was checked in
 
     def __bool__(self) -> bool:
         return not self.found
 
     def _lines(self) -> list[str]:
+        with language(self.language):
+            return self._lines_now()
+
+    def _lines_now(self) -> list[str]:
         if not self.found:
             return [f"✓ {self.name}: " + text("passed: ", "通过：") + "; ".join(self.checked)]
         first = self.found[0]
@@ -98,6 +103,10 @@ class Result:
     __repr__ = __str__
 
     def _repr_html_(self) -> str:
+        with language(self.language):
+            return self._html_now()
+
+    def _html_now(self) -> str:
         if not self.found:
             head, *_ = self._lines()
             return f'<div style="color:#1a7f37"><b>{html.escape(head)}</b></div>'
@@ -223,7 +232,11 @@ def _explain_error(message: str) -> tuple[str, str]:
 
 def _shape(t: object) -> str:
     if isinstance(t, torch.Tensor):
-        return f"tensor of shape {tuple(t.shape)} ({str(t.dtype).replace('torch.', '')})"
+        dtype = str(t.dtype).replace("torch.", "")
+        return text(
+            f"tensor of shape {tuple(t.shape)} ({dtype})",
+            f"形状为 {tuple(t.shape)} 的张量（{dtype}）",
+        )
     return f"{type(t).__name__} {t!r}"[:120]
 
 
@@ -768,8 +781,11 @@ def _loss_case(fn, n, y_shape, dtype) -> None:
                     "返回了平均值（标量），而不是每个样本一个值",
                 )
             hint = text(
-                "Return the losses of all examples, shape (n, 1); the training loop calls .sum() itself.",
-                "返回每个样本的损失，形状 (n, 1)；训练循环自己会调用 .sum()。",
+                "Return the losses of all examples, shape (n, 1); the training loop calls .sum() "
+                "itself. (d2l-en 1.x's loss returns the mean and its SGD does not divide by "
+                "batch_size; this chapter sums the losses and divides in sgd.)",
+                "返回每个样本的损失，形状 (n, 1)；训练循环自己会调用 .sum()。"
+                "（d2l-en 1.x 的损失返回平均值，其 SGD 也不再除以 batch_size；本章是先求和，再在 sgd 里除。）",
             )
         elif got.numel() != n:
             mistake = text("wrong output shape", "输出形状不对")

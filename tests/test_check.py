@@ -1,0 +1,690 @@
+"""check: the books' correct implementations pass; each known mistake is caught and named."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+import torch
+
+import linreg_scratch
+from linreg_scratch import check, lang
+
+# --- correct implementations, in the styles of the seed, d2l 2.x and d2l-en 1.x ------------
+
+
+def iter_seed(batch_size, features, labels):  # python list shuffled by random, index_select
+    num_examples = len(features)
+    order = list(range(num_examples))
+    random.shuffle(order)
+    for start in range(0, num_examples, batch_size):
+        rows = torch.LongTensor(order[start : min(start + batch_size, num_examples)])
+        yield features.index_select(0, rows), labels.index_select(0, rows)
+
+
+def iter_d2l2(batch_size, features, labels):  # index with a tensor made from a list slice
+    n = len(features)
+    idx = list(range(n))
+    random.shuffle(idx)
+    for i in range(0, n, batch_size):
+        chosen = torch.tensor(idx[i : min(i + batch_size, n)])
+        yield features[chosen], labels[chosen]
+
+
+def iter_randperm_split(batch_size, features, labels):  # own words: split a permutation
+    for chunk in torch.randperm(len(features)).split(batch_size):
+        yield features[chunk], labels[chunk]
+
+
+def iter_numpy_list(batch_size, features, labels):  # returns a list, numpy's shuffle
+    order = np.random.permutation(len(features))
+    return [
+        (features[order[i : i + batch_size]], labels[order[i : i + batch_size]])
+        for i in range(0, len(features), batch_size)
+    ]
+
+
+def iter_dataloader(batch_size, features, labels):  # what section 3.3 uses
+    dataset = torch.utils.data.TensorDataset(features, labels)
+    return torch.utils.data.DataLoader(dataset, batch_size, shuffle=True)
+
+
+def iter_d2l1(batch_size, features, labels):  # d2l-en 1.x: slices run past the end
+    indices = list(range(len(features)))
+    random.shuffle(indices)
+    for i in range(0, len(indices), batch_size):
+        batch_indices = torch.tensor(indices[i : i + batch_size])
+        yield features[batch_indices], labels[batch_indices]
+
+
+def iter_tolist(batch_size, features, labels):  # own words: python ints, one row at a time
+    order = torch.randperm(len(features)).tolist()
+    while order:
+        rows, order = order[:batch_size], order[batch_size:]
+        yield torch.stack([features[r] for r in rows]), torch.stack([labels[r] for r in rows])
+
+
+def linreg_mm(X, w, b):  # the seed
+    return torch.mm(X, w) + b
+
+
+def linreg_matmul(X, w, b):  # d2l 2.x
+    return torch.matmul(X, w) + b
+
+
+def linreg_sum(X, w, b):  # own words: a weighted sum of columns, kept as a column
+    return (X * w.reshape(1, -1)).sum(dim=1, keepdim=True) + b
+
+
+def linreg_methods(X, w, b):  # own words, method calls
+    return X.mm(w).add(b)
+
+
+def loss_view(y_hat, y):  # the seed
+    return (y_hat - y.view(y_hat.size())) ** 2 / 2
+
+
+def loss_reshape(y_hat, y):  # d2l 2.x
+    return (y_hat - y.reshape(y_hat.shape)) ** 2 / 2
+
+
+def loss_flat(y_hat, y):  # own words: one value per example, as a flat vector
+    diff = y_hat.reshape(-1) - y.reshape(-1)
+    return 0.5 * diff * diff
+
+
+def loss_square(y_hat, y):  # own words
+    return 0.5 * torch.square(y_hat - y.reshape(-1, 1))
+
+
+def sgd_seed(params, lr, batch_size):  # .data, the loop zeroes the gradients
+    for param in params:
+        param.data -= lr * param.grad / batch_size
+
+
+def sgd_d2l2(params, lr, batch_size):  # no_grad, sgd zeroes the gradients
+    with torch.no_grad():
+        for param in params:
+            param -= lr * param.grad / batch_size
+            param.grad.zero_()
+
+
+def sgd_sub_none(params, lr, batch_size):  # own words: sub_, then drop the gradient
+    with torch.no_grad():
+        for p in params:
+            p.sub_(p.grad, alpha=lr / batch_size)
+            p.grad = None
+
+
+def sgd_torch_optim(params, lr, batch_size):  # torch's own optimiser, one step
+    torch.optim.SGD(params, lr=lr / batch_size).step()
+
+
+def sgd_data_sub(params, lr, batch_size):  # .data in place, zeroing .grad.data like the seed loop
+    for param in params:
+        param.data.sub_(lr * param.grad / batch_size)
+        param.grad.data.zero_()
+
+
+def synthetic_seed(w, b, num_examples):  # numpy noise, labels (n,)
+    X = torch.randn(num_examples, len(w), dtype=torch.float32)
+    y = sum(float(w[j]) * X[:, j] for j in range(len(w))) + b
+    y += torch.tensor(np.random.normal(0, 0.01, size=y.size()), dtype=torch.float32)
+    return X, y
+
+
+def synthetic_d2l2(w, b, num_examples):  # labels (n, 1)
+    X = torch.normal(0, 1, (num_examples, len(w)))
+    y = torch.matmul(X, w) + b
+    y += torch.normal(0, 0.01, y.shape)
+    return X, y.reshape((-1, 1))
+
+
+def synthetic_column(w, b, num_examples):  # own words: a column from the start
+    X = torch.randn(num_examples, len(w))
+    y = X @ w.reshape(-1, 1) + b
+    return X, y + 0.01 * torch.randn_like(y)
+
+
+CORRECT = {
+    "data_iter": [
+        iter_seed,
+        iter_d2l2,
+        iter_randperm_split,
+        iter_numpy_list,
+        iter_dataloader,
+        iter_d2l1,
+        iter_tolist,
+        linreg_scratch.data_iter,
+    ],
+    "linreg": [linreg_mm, linreg_matmul, linreg_sum, linreg_methods, linreg_scratch.linreg],
+    "squared_loss": [loss_view, loss_reshape, loss_flat, loss_square, linreg_scratch.squared_loss],
+    "sgd": [sgd_seed, sgd_d2l2, sgd_sub_none, sgd_data_sub, sgd_torch_optim, linreg_scratch.sgd],
+    "synthetic_data": [
+        synthetic_seed,
+        synthetic_d2l2,
+        synthetic_column,
+        linreg_scratch.synthetic_data,
+    ],
+}
+
+
+@pytest.mark.parametrize(
+    ("name", "fn"),
+    [(name, fn) for name, fns in CORRECT.items() for fn in fns],
+    ids=lambda v: getattr(v, "__name__", v),
+)
+def test_correct_implementations_pass(name, fn):
+    result = getattr(check, name)(fn)
+    assert result, str(result)
+    assert result.problems == []
+    assert str(result).startswith(f"✓ {name}")
+
+
+# --- wrong implementations, each with the words its diagnosis must contain ----------------
+
+
+def _perm_batches(batch_size, n, stop=None, width=0):
+    idx = torch.randperm(n)
+    for i in range(0, n if stop is None else stop, batch_size):
+        yield idx[i : i + batch_size + width]
+
+
+def iter_drops_last(batch_size, features, labels):
+    idx = torch.randperm(len(features))
+    for i in range(0, len(features) - batch_size + 1, batch_size):
+        j = idx[i : i + batch_size]
+        yield features[j], labels[j]
+
+
+def iter_floor_batches(batch_size, features, labels):
+    idx = torch.randperm(len(features))
+    for k in range(len(features) // batch_size):
+        j = idx[k * batch_size : (k + 1) * batch_size]
+        yield features[j], labels[j]
+
+
+def iter_with_replacement(batch_size, features, labels):
+    idx = torch.randint(0, len(features), (len(features),))
+    for i in range(0, len(features), batch_size):
+        j = idx[i : i + batch_size]
+        yield features[j], labels[j]
+
+
+def iter_in_order(batch_size, features, labels):
+    for i in range(0, len(features), batch_size):
+        yield features[i : i + batch_size], labels[i : i + batch_size]
+
+
+def iter_reseeded(batch_size, features, labels):
+    idx = torch.randperm(len(features), generator=torch.Generator().manual_seed(0))
+    for i in range(0, len(features), batch_size):
+        j = idx[i : i + batch_size]
+        yield features[j], labels[j]
+
+
+def iter_apart(batch_size, features, labels):
+    n = len(features)
+    idx_x, idx_y = torch.randperm(n), torch.randperm(n)
+    for i in range(0, n, batch_size):
+        yield features[idx_x[i : i + batch_size]], labels[idx_y[i : i + batch_size]]
+
+
+def iter_short_slices(batch_size, features, labels):
+    idx = torch.randperm(len(features))
+    for i in range(0, len(features), batch_size):
+        j = idx[i : i + batch_size - 1]
+        yield features[j], labels[j]
+
+
+def iter_long_slices(batch_size, features, labels):
+    idx = torch.randperm(len(features))
+    for i in range(0, len(features), batch_size):
+        j = idx[i : i + batch_size + 1]
+        yield features[j], labels[j]
+
+
+def iter_batches_shuffled(batch_size, features, labels):
+    starts = list(range(0, len(features), batch_size))
+    random.shuffle(starts)
+    for i in starts:
+        yield features[i : i + batch_size], labels[i : i + batch_size]
+
+
+def iter_forever(batch_size, features, labels):
+    while True:
+        j = torch.randint(0, len(features), (batch_size,))
+        yield features[j], labels[j]
+
+
+def iter_return_not_yield(batch_size, features, labels):
+    idx = torch.randperm(len(features))
+    for i in range(0, len(features), batch_size):
+        j = idx[i : i + batch_size]
+        return features[j], labels[j]
+
+
+def iter_raises(batch_size, features, labels):
+    idx = torch.randperm(len(features))
+    for i in range(0, len(features), batch_size):
+        j = idx[i : i + batch_size]
+        yield features.index_select(0, j), labels.index_select(1, j)
+
+
+def iter_empty_tail(batch_size, features, labels):
+    idx = torch.randperm(len(features))
+    for i in range(0, len(features) + batch_size, batch_size):
+        j = idx[i : i + batch_size]
+        yield features[j], labels[j]
+
+
+def iter_shuffles_inputs(batch_size, features, labels):
+    idx = torch.randperm(len(features))
+    features[:] = features[idx]
+    labels[:] = labels[idx]
+    for i in range(0, len(features), batch_size):
+        yield features[i : i + batch_size], labels[i : i + batch_size]
+
+
+def iter_returns_none(batch_size, features, labels):
+    random.shuffle(list(range(len(features))))
+
+
+def iter_float32(batch_size, features, labels):
+    for j in torch.randperm(len(features)).split(batch_size):
+        yield features[j].float(), labels[j].float()
+
+
+def iter_swapped(batch_size, features, labels):
+    for j in torch.randperm(len(features)).split(batch_size):
+        yield labels[j], features[j]
+
+
+def linreg_no_bias(X, w, b):
+    return X @ w
+
+
+def linreg_minus_bias(X, w, b):
+    return torch.mm(X, w) - b
+
+
+def linreg_w_first(X, w, b):
+    return w @ X + b
+
+
+def linreg_w_transposed(X, w, b):
+    return X @ w.T + b
+
+
+def linreg_flat(X, w, b):
+    return (X @ w + b).reshape(-1)
+
+
+def linreg_rowsum(X, w, b):
+    return (X * w.T).sum(dim=1) + b
+
+
+def linreg_detached(X, w, b):
+    return X.data @ w.data + b.data
+
+
+def linreg_rebuilt(X, w, b):
+    return torch.tensor((X @ w + b).tolist())
+
+
+def linreg_numpy(X, w, b):
+    return X.numpy() @ w.detach().numpy() + b.detach().numpy()
+
+
+def linreg_float32(X, w, b):
+    return X.float() @ w.float() + b.float()
+
+
+def linreg_times_bias(X, w, b):
+    return X @ w * b
+
+
+def loss_no_reshape(y_hat, y):
+    return (y_hat - y) ** 2 / 2
+
+
+def loss_flat_hat(y_hat, y):
+    return (y_hat.reshape(-1) - y) ** 2 / 2
+
+
+def loss_no_half(y_hat, y):
+    return (y_hat - y.reshape(y_hat.shape)) ** 2
+
+
+def loss_mean(y_hat, y):
+    return ((y_hat - y.reshape(y_hat.shape)) ** 2 / 2).mean()
+
+
+def loss_mse(y_hat, y):
+    return torch.nn.functional.mse_loss(y_hat, y.reshape(y_hat.shape))
+
+
+def loss_sum(y_hat, y):
+    return ((y_hat - y.reshape(y_hat.shape)) ** 2 / 2).sum()
+
+
+def loss_abs(y_hat, y):
+    return (y_hat - y.reshape(y_hat.shape)).abs()
+
+
+def loss_detached(y_hat, y):
+    return (y_hat.detach() - y.reshape(y_hat.shape)) ** 2 / 2
+
+
+def loss_unsquared(y_hat, y):
+    return (y_hat - y.reshape(y_hat.shape)) / 2
+
+
+def sgd_no_division(params, lr, batch_size):
+    with torch.no_grad():
+        for p in params:
+            p -= lr * p.grad
+
+
+def sgd_divided_twice(params, lr, batch_size):
+    with torch.no_grad():
+        for p in params:
+            p -= lr * p.grad / batch_size / batch_size
+
+
+def sgd_by_len_params(params, lr, batch_size):
+    with torch.no_grad():
+        for p in params:
+            p -= lr * p.grad / len(params)
+
+
+def sgd_ascent(params, lr, batch_size):
+    with torch.no_grad():
+        for p in params:
+            p += lr * p.grad / batch_size
+
+
+def sgd_rebinds(params, lr, batch_size):
+    with torch.no_grad():
+        for p in params:
+            p = p - lr * p.grad / batch_size  # the mistake under test
+
+
+def sgd_on_clone(params, lr, batch_size):
+    for p in params:
+        p.detach().clone().sub_(lr * p.grad / batch_size)
+
+
+def sgd_replaces_entries(params, lr, batch_size):
+    for i in range(len(params)):
+        params[i] = params[i] - lr * params[i].grad / batch_size
+
+
+def sgd_no_no_grad(params, lr, batch_size):
+    for p in params:
+        p -= lr * p.grad / batch_size
+
+
+def sgd_zero_first(params, lr, batch_size):
+    with torch.no_grad():
+        for p in params:
+            p.grad.zero_()
+            p -= lr * p.grad / batch_size
+
+
+def sgd_no_lr(params, lr, batch_size):
+    for p in params:
+        p.data -= p.grad / batch_size
+
+
+def sgd_only_first(params, lr, batch_size):
+    params[0].data -= lr * params[0].grad / batch_size
+
+
+def sgd_grad_ones(params, lr, batch_size):
+    with torch.no_grad():
+        for p in params:
+            p -= lr * p.grad / batch_size
+            p.grad.fill_(1.0)
+
+
+def synthetic_no_noise(w, b, num_examples):
+    X = torch.randn(num_examples, len(w))
+    return X, (X @ w + b).reshape(-1, 1)
+
+
+def synthetic_loud_noise(w, b, num_examples):
+    X = torch.randn(num_examples, len(w))
+    y = X @ w + b
+    return X, y + torch.normal(0, 0.1, y.shape)
+
+
+def synthetic_no_bias(w, b, num_examples):
+    X = torch.randn(num_examples, len(w))
+    y = X @ w
+    return X, y + torch.normal(0, 0.01, y.shape)
+
+
+def synthetic_uniform(w, b, num_examples):
+    X = torch.rand(num_examples, len(w))
+    y = X @ w + b
+    return X, y + torch.normal(0, 0.01, y.shape)
+
+
+def synthetic_flipped(w, b, num_examples):
+    X = torch.randn(num_examples, len(w))
+    y = X @ w.flip(0) + b
+    return X, y + torch.normal(0, 0.01, y.shape)
+
+
+def synthetic_broadcast(w, b, num_examples):
+    X = torch.randn(num_examples, len(w))
+    return X, X @ w + b + torch.normal(0, 0.01, (num_examples, 1))
+
+
+def synthetic_list_w(w, b, num_examples):
+    X = torch.randn(num_examples, len(w))
+    return X, X @ w.tolist() + b
+
+
+def synthetic_three(w, b, num_examples):
+    X = torch.randn(num_examples, len(w))
+    y = X @ w + b + torch.normal(0, 0.01, (num_examples,))
+    return X, y, w
+
+
+WRONG = {
+    "data_iter": [
+        (iter_drops_last, "drops the last short batch"),
+        (iter_floor_batches, "drops the last short batch"),
+        (iter_with_replacement, "repeated examples"),
+        (iter_in_order, "no shuffling"),
+        (iter_reseeded, "same order every pass"),
+        (iter_apart, "features and labels shuffled apart"),
+        (iter_short_slices, "off-by-one"),
+        (iter_long_slices, "off-by-one"),
+        (iter_batches_shuffled, "shuffles the batches but not the examples"),
+        (iter_forever, "never stops"),
+        (iter_return_not_yield, "each batch should be a pair"),
+        (iter_raises, "raised an error"),
+        (iter_empty_tail, "empty batch"),
+        (iter_shuffles_inputs, "changes its input features in place"),
+        (iter_returns_none, "does not return batches"),
+        (iter_float32, "changes the dtype"),
+        (iter_swapped, "wrong shapes"),
+    ],
+    "linreg": [
+        (linreg_no_bias, "missing bias"),
+        (linreg_minus_bias, "subtracted bias"),
+        (linreg_w_first, "transposed weights"),
+        (linreg_w_transposed, "transposed weights"),
+        (linreg_flat, "wrong output shape"),
+        (linreg_rowsum, "wrong output shape"),
+        (linreg_detached, "breaks autograd"),
+        (linreg_rebuilt, "breaks autograd"),
+        (linreg_numpy, "wrong return type"),
+        (linreg_float32, "changes the dtype"),
+        (linreg_times_bias, "wrong values"),
+    ],
+    "squared_loss": [
+        (loss_no_reshape, "broadcasting"),
+        (loss_flat_hat, "broadcasting"),
+        (loss_no_half, "missing ½"),
+        (loss_mean, "a mean (scalar) where one value per example is expected"),
+        (loss_mse, "a mean (scalar)"),
+        (loss_sum, "sum instead of one value per example"),
+        (loss_abs, "absolute error"),
+        (loss_detached, "breaks autograd"),
+        (loss_unsquared, "wrong values"),
+    ],
+    "sgd": [
+        (sgd_no_division, "not divided by the batch size"),
+        (sgd_divided_twice, "divided by the batch size twice"),
+        (sgd_by_len_params, "divided by the wrong batch size"),
+        (sgd_ascent, "gradient ascent"),
+        (sgd_rebinds, "never reaches the parameter"),
+        (sgd_on_clone, "never reaches the parameter"),
+        (sgd_only_first, "never reaches the parameter"),
+        (sgd_replaces_entries, "update recorded by autograd"),
+        (sgd_no_no_grad, "update recorded by autograd"),
+        (sgd_zero_first, "gradients zeroed before the step"),
+        (sgd_no_lr, "missing lr"),
+        (sgd_grad_ones, "changes .grad"),
+    ],
+    "synthetic_data": [
+        (synthetic_no_noise, "no noise"),
+        (synthetic_loud_noise, "wrong noise level"),
+        (synthetic_no_bias, "bias missing"),
+        (synthetic_uniform, "features not N(0, 1)"),
+        (synthetic_flipped, "wrong weights"),
+        (synthetic_broadcast, "labels of the wrong shape"),
+        (synthetic_list_w, "raised an error"),
+        (synthetic_three, "wrong return type"),
+    ],
+}
+
+
+@pytest.mark.parametrize(
+    ("name", "fn", "diagnosis"),
+    [(name, fn, words) for name, cases in WRONG.items() for fn, words in cases],
+    ids=lambda v: getattr(v, "__name__", None) if callable(v) else None,
+)
+def test_each_mistake_is_caught_and_named(name, fn, diagnosis):
+    result = getattr(check, name)(fn)
+    assert not result
+    assert result.problems
+    assert diagnosis in result.problems[0], result.problems
+    assert str(result).startswith(f"✗ {name}: ")
+    assert diagnosis in str(result).splitlines()[0]
+
+
+def test_every_check_is_fed_wrong_implementations():
+    counts = {name: len(cases) for name, cases in WRONG.items()}
+    print("wrong implementations per check:", counts, "total", sum(counts.values()))
+    assert set(counts) == {"data_iter", "linreg", "squared_loss", "sgd", "synthetic_data"}
+    assert min(counts.values()) >= 8
+
+
+# --- the result object --------------------------------------------------------------------
+
+
+def test_a_failing_result_shows_input_expected_got_and_hint():
+    result = check.linreg(linreg_no_bias)
+    lines = str(result).splitlines()
+    assert lines[0] == "✗ linreg: missing bias"
+    assert [line.split(":")[0].strip() for line in lines[1:5]] == [
+        "input",
+        "expected",
+        "got",
+        "hint",
+    ]
+    assert "linreg(X tensor of shape (10, 2)" in lines[1]
+    assert "X @ w + b" in lines[4]
+    assert repr(result) == str(result)
+    html = result._repr_html_()
+    assert "✗ linreg: missing bias" in html and "<table>" in html and "X @ w + b" in html
+
+
+def test_a_passing_result_says_what_was_checked():
+    result = check.squared_loss(loss_reshape)
+    assert str(result).startswith("✓ squared_loss: passed: ")
+    assert "(n,) and (n, 1)" in str(result)
+    assert "✓ squared_loss" in result._repr_html_()
+
+
+def test_synthetic_data_says_which_label_shape_it_saw():
+    assert "labels (n,) " in str(check.synthetic_data(synthetic_seed))
+    assert "labels (n, 1) " in str(check.synthetic_data(synthetic_d2l2))
+
+
+def test_the_values_shown_are_the_real_ones():
+    result = check.squared_loss(loss_no_half)
+    expected, got = result.found[0].expected, result.found[0].got
+    want = [float(v) for v in expected.split("[")[1].split(",")[:3]]
+    came = [float(v) for v in got.split("[")[1].split(",")[:3]]
+    assert came == pytest.approx([2 * v for v in want], rel=1e-3)
+
+
+def test_a_grader_assert_fails_with_the_verdict_as_message():
+    assert check.sgd(sgd_d2l2)
+    result = check.sgd(sgd_no_division)
+    with pytest.raises(AssertionError, match="update not divided by the batch size"):
+        assert result, result
+
+
+def test_messages_in_chinese():
+    with lang.language("zh"):
+        bad = check.squared_loss(loss_no_reshape)
+        good = check.sgd(sgd_seed)
+    assert "广播" in bad.problems[0]
+    assert "输入" in str(bad) and "提示" in str(bad) and "提示" in bad._repr_html_()
+    assert str(good).startswith("✓ sgd: 通过：")
+
+
+def test_the_callers_random_state_is_left_alone():
+    torch.manual_seed(123)
+    random.seed(4)
+    np.random.seed(5)
+    expected = torch.rand(3), random.random(), np.random.rand()
+    torch.manual_seed(123)
+    random.seed(4)
+    np.random.seed(5)
+    check.data_iter(iter_seed)
+    check.synthetic_data(synthetic_seed)
+    assert torch.equal(torch.rand(3), expected[0])
+    assert random.random() == expected[1] and np.random.rand() == expected[2]
+
+
+def test_the_verdict_is_the_same_every_time():
+    assert str(check.sgd(sgd_by_len_params)) == str(check.sgd(sgd_by_len_params))
+    assert check.data_iter(iter_seed).checked == check.data_iter(iter_seed).checked
+
+
+@pytest.mark.parametrize(
+    "fn",
+    [
+        lambda *args: 1 / 0,
+        lambda *args: None,
+        lambda *args: "tensor",
+        lambda *args: [object(), object()],
+        lambda *args: (torch.zeros(2), torch.zeros(3)),
+        lambda *args: torch.zeros(0),
+    ],
+)
+@pytest.mark.parametrize("name", ["data_iter", "linreg", "squared_loss", "sgd", "synthetic_data"])
+def test_nothing_the_learner_returns_makes_a_check_raise(name, fn):
+    result = getattr(check, name)(fn)
+    assert not result
+    assert result.problems and all(isinstance(p, str) for p in result.problems)
+    assert str(result).startswith(f"✗ {name}: ")
+
+
+def test_a_check_asks_for_the_function_itself():
+    with pytest.raises(TypeError, match=r"fn must be a function, got NoneType"):
+        check.sgd(None)
+
+
+def test_check_is_a_submodule_not_a_star_export():
+    assert "check" not in linreg_scratch.__all__
+    assert set(check.__all__) >= {"data_iter", "linreg", "squared_loss", "sgd", "synthetic_data"}
