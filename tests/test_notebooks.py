@@ -76,6 +76,14 @@ def test_notebook_runs_top_to_bottom_in_a_fresh_kernel(path, tmp_path):
         assert losses[0] > losses[1] > 0 and losses[2] < 1e-4
         w_err, b_err = (float(x) for x in text_of(nb.cells[-1]).split())
         assert w_err < 1e-2 and b_err < 1e-2
+        # the notebook's own definitions pass linreg_scratch.check
+        verdicts = [
+            text_of(c)
+            for c in nb.cells
+            if c.source.startswith(("check.", "from linreg_scratch import check"))
+        ]
+        assert len(verdicts) == 4
+        assert all(v.startswith("✓ ") for v in verdicts), verdicts
 
 
 # --- the definitions 3.2 teaches inline behave exactly like the package's ------------
