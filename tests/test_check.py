@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import pathlib
 import random
+import re
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -688,3 +693,54 @@ def test_a_check_asks_for_the_function_itself():
 def test_check_is_a_submodule_not_a_star_export():
     assert "check" not in linreg_scratch.__all__
     assert set(check.__all__) >= {"data_iter", "linreg", "squared_loss", "sgd", "synthetic_data"}
+
+
+# --- the README's grading recipes run as written ---------------------------------------
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+ANSWERS = """
+import torch
+
+def data_iter(batch_size, features, labels):
+    order = torch.randperm(len(features))
+    for i in range(0, len(features), batch_size):
+        j = order[i : i + batch_size]
+        yield features[j], labels[j]
+
+def sgd(params, lr, batch_size):
+    with torch.no_grad():
+        for p in params:
+            p -= lr * p.grad{divide}
+"""
+
+
+def _grading_recipes():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Grading with check\n", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"```python\n(.*?)```", section, flags=re.S)
+
+
+@pytest.mark.parametrize(("divide", "passes"), [(" / batch_size", True), ("", False)])
+def test_the_readme_pytest_recipe_grades(tmp_path, divide, passes):
+    test_file, _ = _grading_recipes()
+    (tmp_path / "answers.py").write_text(ANSWERS.format(divide=divide))
+    (tmp_path / "test_answers.py").write_text(test_file)
+    env = {**os.environ, "PYTHONPATH": f"{ROOT}{os.pathsep}{tmp_path}"}
+    out = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(tmp_path)],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert (out.returncode == 0) is passes, out.stdout + out.stderr
+    if not passes:
+        assert "1 failed, 1 passed" in out.stdout
+        assert "✗ sgd: update not divided by the batch size" in out.stdout
+
+
+def test_the_readme_notebook_cell_grades():
+    _, cell = _grading_recipes()
+    exec(cell, {"linreg": linreg_mm, "squared_loss": loss_view, "sgd": sgd_seed})
+    with pytest.raises(AssertionError, match=r"✗ squared_loss: broadcasting"):
+        exec(cell, {"linreg": linreg_mm, "squared_loss": loss_no_reshape, "sgd": sgd_seed})
