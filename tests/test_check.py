@@ -761,3 +761,10 @@ def test_the_readme_notebook_cell_grades():
     exec(cell, {"linreg": linreg_mm, "squared_loss": loss_view, "sgd": sgd_seed})
     with pytest.raises(AssertionError, match=r"✗ squared_loss: broadcasting"):
         exec(cell, {"linreg": linreg_mm, "squared_loss": loss_no_reshape, "sgd": sgd_seed})
+
+
+def test_import_linreg_scratch_does_not_load_check():
+    code = "import sys, linreg_scratch; print('linreg_scratch.check' in sys.modules)"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert out.stdout.strip() == "False", out.stderr
