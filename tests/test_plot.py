@@ -1,11 +1,10 @@
 import subprocess
-import sys
 
 import matplotlib
 import pytest
 import torch
 
-from linreg_scratch import Animator, init_params, plot_training, set_figsize, use_svg_display
+from linreg_scratch import Animator, init_params, plot_training, set_figsize
 
 
 def test_use_svg_display_is_a_no_op_outside_ipython(python):

@@ -567,9 +567,7 @@ def _first_bad_batch(features, labels, w, b, lr, batch_size, gen_seed, num_epoch
 @pytest.mark.parametrize(
     ("lr", "num_epochs", "gen_seed"), [(10.0, 1, 1), (5.0, 1, 0), (3.0, 2, 2), (2.3, 5, 2)]
 )
-def test_divergence_names_the_exact_epoch_and_batch(
-    tutorial_data, net, lr, num_epochs, gen_seed
-):
+def test_divergence_names_the_exact_epoch_and_batch(tutorial_data, net, lr, num_epochs, gen_seed):
     features, labels = tutorial_data
     torch.manual_seed(0)
     w, b = init_params(2)
