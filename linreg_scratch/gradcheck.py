@@ -33,8 +33,10 @@ def grad_check(
 
     Example:
 
-    >>> w, b = torch.randn(2, 1), torch.zeros(1)
-    >>> grad_check(linreg, squared_loss, [w, b], torch.randn(5, 2), torch.randn(5)) < 1e-6
+    >>> gen = torch.Generator().manual_seed(0)
+    >>> w, b = torch.randn(2, 1, generator=gen), torch.zeros(1)
+    >>> X, y = torch.randn(5, 2, generator=gen), torch.randn(5, 1, generator=gen)
+    >>> grad_check(linreg, squared_loss, [w, b], X, y) < 1e-6
     True
     """
     if not callable(net) or not callable(loss):

@@ -45,7 +45,7 @@ def init_params(
 
     Example:
 
-    >>> w, b = init_params(2)
+    >>> w, b = init_params(2, generator=torch.Generator().manual_seed(0))
     >>> w.shape, b.shape, w.requires_grad
     (torch.Size([2, 1]), torch.Size([1]), True)
     """

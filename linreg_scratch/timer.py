@@ -8,10 +8,13 @@ import time
 class Timer:
     """Record several running times.
 
-    >>> timer = Timer()
-    >>> _ = sum(range(1000))
-    >>> timer.stop() >= 0
-    True
+    >>> timer = Timer()  # starts at once
+    >>> for _ in range(3):
+    ...     timer.start()
+    ...     _ = sum(range(1000))
+    ...     _ = timer.stop()
+    >>> len(timer.times), timer.sum() == sum(timer.times), timer.avg() == timer.sum() / 3
+    (3, True, True)
     """
 
     def __init__(self) -> None:

@@ -80,3 +80,80 @@ def test_diverging_run_exits_1_with_advice(python):
     out = run_cli(python, "--lr", "10")
     assert out.returncode == 1
     assert "lr=10 is probably too large" in out.stderr and "Traceback" not in out.stderr
+
+
+# --- every flag takes effect (in-process, through main(argv)) -------------------------
+
+
+def run_main(capsys, *args):
+    from linreg_scratch.__main__ import main
+
+    code = main(list(args))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def learned(stdout):
+    w = re.search(r"learned w: \[([^\]]*)\]", stdout).group(1)
+    b = re.search(r"learned b: (\S+)", stdout).group(1)
+    return [float(v) for v in w.split(", ") if not v.startswith("...")], float(b)
+
+
+def epoch_losses(stdout):
+    return [float(v) for v in re.findall(r"^epoch \d+, loss (\S+)$", stdout, flags=re.M)]
+
+
+def test_the_defaults_are_the_tutorials(capsys):
+    code, out, _ = run_main(capsys)
+    assert code == 0
+    assert "1000 examples, 2 inputs, noise 0.01, batch size 10, lr 0.03, 3 epochs, seed 0" in out
+    explicit = run_main(
+        capsys, "--num-examples", "1000", "--num-inputs", "2", "--noise", "0.01",
+        "--batch-size", "10", "--lr", "0.03", "--epochs", "3", "--seed", "0",
+    )  # fmt: skip
+    assert explicit[1] == out
+
+
+@pytest.mark.parametrize(
+    "flag",
+    [
+        ("--num-examples", "500"),
+        ("--num-inputs", "3"),
+        ("--noise", "0.5"),
+        ("--batch-size", "7"),
+        ("--lr", "0.01"),
+        ("--epochs", "4"),
+        ("--seed", "1"),
+    ],
+    ids=lambda f: f[0],
+)
+def test_each_flag_changes_the_run(capsys, flag):
+    _, base, _ = run_main(capsys)
+    code, changed, _ = run_main(capsys, *flag)
+    assert code == 0
+    assert epoch_losses(changed) != epoch_losses(base)
+    assert learned(changed) != learned(base)
+
+
+def test_the_flags_mean_what_they_say(capsys):
+    # --epochs: that many epoch lines; --num-inputs: that many weights
+    _, out, _ = run_main(capsys, "--epochs", "5", "--num-inputs", "4")
+    assert len(epoch_losses(out)) == 5 and len(learned(out)[0]) == 4
+    # --noise: the final loss sits at the noise floor noise²/2
+    for noise in (0.1, 1.0):
+        _, out, _ = run_main(capsys, "--noise", str(noise), "--epochs", "10")
+        assert epoch_losses(out)[-1] == pytest.approx(noise**2 / 2, rel=0.25)
+    # --lr: too large diverges (exit 1), and --batch-size enters the report line
+    code, _, err = run_main(capsys, "--lr", "10")
+    assert code == 1 and "lr=10 is probably too large" in err
+    _, out, _ = run_main(capsys, "--batch-size", "25")
+    assert "batch size 25" in out
+
+
+@pytest.mark.parametrize("suffix", [".svg", ".png", ".pdf"])
+def test_plot_writes_the_named_format(capsys, tmp_path, suffix):
+    path = tmp_path / f"fit{suffix}"
+    code, out, _ = run_main(capsys, "--plot", str(path))
+    assert code == 0 and f"plot saved to {path}" in out
+    magic = {".svg": b"<svg", ".png": b"\x89PNG", ".pdf": b"%PDF"}[suffix]
+    assert magic in path.read_bytes()[:400]

@@ -140,3 +140,36 @@ def test_data_iter_on_cuda_keeps_batches_on_the_device():
     batches = list(data_iter(16, features, labels))
     assert all(X.is_cuda and y.is_cuda for X, y in batches)
     assert sum(len(X) for X, _ in batches) == 100
+
+
+@pytest.mark.parametrize("n", [1, 9, 100])
+def test_data_iter_generator_sets_the_order(n):
+    features = torch.arange(float(n)).reshape(n, 1)
+    labels = -torch.arange(float(n)).reshape(n, 1)
+    order = torch.randperm(n, generator=torch.Generator().manual_seed(9))
+    batches = list(data_iter(4, features, labels, generator=torch.Generator().manual_seed(9)))
+    assert torch.equal(torch.cat([X for X, _ in batches]).reshape(-1), order.float())
+    assert torch.equal(torch.cat([y for _, y in batches]).reshape(-1), -order.float())
+    if n > 8:  # another seed, another order
+        other = list(data_iter(4, features, labels, generator=torch.Generator().manual_seed(8)))
+        assert not torch.equal(torch.cat([X for X, _ in other]), torch.cat([X for X, _ in batches]))
+
+
+def test_data_iter_without_shuffle_reads_in_order_and_leaves_the_rng_alone():
+    features = torch.arange(10.0).reshape(10, 1)
+    torch.manual_seed(2)
+    batches = list(data_iter(3, features, features.clone(), shuffle=False))
+    assert [X.reshape(-1).tolist() for X, _ in batches] == [
+        [0.0, 1.0, 2.0], [3.0, 4.0, 5.0], [6.0, 7.0, 8.0], [9.0]
+    ]  # fmt: skip
+    after = torch.rand(2)
+    torch.manual_seed(2)
+    assert torch.equal(after, torch.rand(2))
+
+
+@pytest.mark.parametrize("noise", [0.0, 0.3, 2.0])
+def test_synthetic_data_noise_sets_the_residual_spread(noise):
+    gen = torch.Generator().manual_seed(0)
+    features, labels = synthetic_data([1.5, -2.0, 0.5], -1.0, 20000, noise, generator=gen)
+    residual = labels - (features @ torch.tensor([[1.5], [-2.0], [0.5]]) - 1.0)
+    assert residual.std().item() == pytest.approx(noise, abs=1e-5 + 0.02 * noise)

@@ -83,3 +83,18 @@ def test_grad_check_rejects_bad_input():
             torch.zeros(2),
             eps=0,
         )
+
+
+def test_eps_sets_the_finite_difference_step():
+    # For a cubic model the central difference is off by eps²·f'''/6: eps=0.1 shows it,
+    # eps=1e-6 does not (so eps really reaches the finite differences).
+    gen = torch.Generator().manual_seed(0)
+    X, y = torch.randn(6, 1, generator=gen), torch.randn(6, 1, generator=gen)
+    a = torch.tensor([0.7])
+
+    def cubic(X, a):
+        return a**3 * X
+
+    fine = grad_check(cubic, squared_loss, [a], X, y)
+    coarse = grad_check(cubic, squared_loss, [a], X, y, eps=0.1)
+    assert fine < 1e-7 < 1e-4 < coarse

@@ -2,7 +2,15 @@ import numpy as np
 import pytest
 import torch
 
-from linreg_scratch import plot_loss_landscape, synthetic_data
+from linreg_scratch import (
+    Trajectory,
+    init_params,
+    linreg,
+    plot_loss_landscape,
+    squared_loss,
+    synthetic_data,
+    train,
+)
 from linreg_scratch.landscape import _quadratic_loss
 
 
@@ -49,3 +57,49 @@ def test_a_diverging_run_is_drawn_not_raised(data):
 def test_the_landscape_needs_two_features():
     with pytest.raises(ValueError, match=r"exactly 2 features.*\(10, 3\)"):
         plot_loss_landscape(torch.zeros(10, 3), torch.zeros(10))
+
+
+# --- every setting takes effect: the path drawn is the path train takes ---------------
+
+
+def _drawn_path(fig):
+    """The longest line on the landscape's axes: the SGD path, as an (m, 2) array."""
+    lines = [line for ax in fig.axes for line in ax.get_lines()]
+    longest = max(lines, key=lambda line: len(line.get_xdata()))
+    return np.column_stack([longest.get_xdata(), longest.get_ydata()]).astype(float)
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [{}, {"lr": 0.01}, {"batch_size": 25}, {"num_epochs": 1}],
+    ids=["defaults", "lr", "batch_size", "num_epochs"],
+)
+def test_the_drawn_path_is_an_independent_train_run(data, settings):
+    import matplotlib.pyplot as plt
+
+    features, labels = data
+    full = {"lr": 0.03, "batch_size": 10, "num_epochs": 3} | settings
+    fig = plot_loss_landscape(
+        features, labels, generator=torch.Generator().manual_seed(2), **settings
+    )
+    gen = torch.Generator().manual_seed(2)
+    w, b = init_params(2, generator=gen)
+    recorder = Trajectory([w, b])
+    train(linreg, squared_loss, [w, b], features, labels, generator=gen, callback=recorder,
+          verbose=False, **full)  # fmt: skip
+    expected = recorder.stack(0).reshape(-1, 2).double().numpy()
+    steps = full["num_epochs"] * -(-500 // full["batch_size"])
+    assert len(expected) == steps + 1
+    np.testing.assert_allclose(_drawn_path(fig), expected, rtol=1e-6)
+    plt.close(fig)
+
+
+def test_a_given_trajectory_is_drawn_as_given_and_path_saves(data, tmp_path):
+    import matplotlib.pyplot as plt
+
+    features, labels = data
+    path = torch.tensor([[0.0, 0.0], [1.0, -1.0], [1.5, -2.5], [1.9, -3.3]])
+    fig = plot_loss_landscape(features, labels, tmp_path / "l.svg", trajectory=path)
+    np.testing.assert_allclose(_drawn_path(fig), path.numpy())
+    assert (tmp_path / "l.svg").read_bytes().lstrip().startswith((b"<?xml", b"<svg"))
+    plt.close(fig)

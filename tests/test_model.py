@@ -46,3 +46,13 @@ def test_init_params_like_the_chapter():
     assert abs(w.std().item() - 0.01) < 0.001 and torch.all(b == 0)
     with pytest.raises(ValueError, match="num_inputs must be a positive int"):
         init_params(0)
+
+
+@pytest.mark.parametrize("std", [0.0, 0.01, 1.5])
+def test_init_params_std_and_generator_take_effect(std):
+    w, b = init_params(500, std, generator=torch.Generator().manual_seed(4))
+    expected = torch.randn(500, 1, generator=torch.Generator().manual_seed(4)) * std
+    torch.testing.assert_close(w.detach(), expected)
+    assert torch.equal(b.detach(), torch.zeros(1))
+    other, _ = init_params(500, std, generator=torch.Generator().manual_seed(5))
+    assert torch.equal(other, w) == (std == 0.0)

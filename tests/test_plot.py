@@ -1,11 +1,10 @@
 import subprocess
-import sys
 
 import matplotlib
 import pytest
 import torch
 
-from linreg_scratch import Animator, init_params, plot_training, set_figsize, use_svg_display
+from linreg_scratch import Animator, init_params, plot_training, set_figsize
 
 
 def test_use_svg_display_is_a_no_op_outside_ipython(python):
@@ -47,8 +46,17 @@ def test_set_figsize_rejects_bad_sizes(figsize, error):
         set_figsize(figsize)
 
 
-def test_use_svg_display_outside_ipython_returns_none():
-    assert use_svg_display() is None
+@pytest.mark.parametrize("svg", [True, False])
+def test_use_svg_display_makes_a_kernel_show_svg(tmp_path, svg):
+    # In a fresh kernel: with use_svg_display() the figure arrives as SVG only; without
+    # it, as the inline backend's default PNG (so the call is what changes the format).
+    from kernel import errors, execute, mime_types, notebook
+
+    setup = "from linreg_scratch import use_svg_display\nuse_svg_display()" if svg else "pass"
+    nb = execute(notebook(setup, "import matplotlib.pyplot as plt\nplt.plot([1, 2]);"), tmp_path)
+    assert errors(nb) == []
+    figure = mime_types(nb.cells[1])
+    assert ("image/svg+xml" in figure) == svg and ("image/png" in figure) != svg
 
 
 @pytest.mark.parametrize("suffix", ["svg", "png"])
@@ -103,4 +111,3 @@ def test_importing_the_package_loads_no_plotting_library(python):
     )
     out = subprocess.run([python, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
-    assert sys.modules.get("linreg_scratch") is not None

@@ -342,3 +342,262 @@ def test_train_on_cuda(net):
     losses = train(net, squared_loss, [w, b], features, labels, verbose=False)
     assert losses[-1] < 1e-4 and w.is_cuda
     assert (w.detach().cpu() - TRUE_W).abs().max() < 1e-2
+
+
+# --- every number train reports is checked against an independent computation -------
+
+
+def _numpy_mean_loss(features, labels, w, b):
+    """The mean of (x·w + b - y)²/2 over the whole data set, in float64 NumPy."""
+    X = features.double().numpy()
+    y = labels.double().numpy().reshape(-1)
+    r = X @ w.double().numpy().reshape(-1) + float(b) - y
+    return float((r**2 / 2).mean())
+
+
+@pytest.mark.parametrize("net", [linreg, autograd_linreg])
+def test_epoch_losses_are_the_loss_of_the_params_over_the_whole_data(tutorial_data, net, capsys):
+    features, labels = tutorial_data
+    torch.manual_seed(1)
+    w, b = init_params(2)
+    trajectory = Trajectory()
+    losses = train(net, squared_loss, [w, b], features, labels, callback=trajectory)
+    # the parameters at the end of each epoch: every 100th recorded step
+    ends = [trajectory.params[k] for k in (99, 199, 299)]
+    expected = [_numpy_mean_loss(features, labels, we, be) for we, be in ends]
+    assert losses == pytest.approx(expected, rel=1e-4)
+    printed = re.findall(r"^epoch (\d), loss (\S+)$", capsys.readouterr().out, flags=re.M)
+    assert [int(e) for e, _ in printed] == [1, 2, 3]
+    assert [float(v) for _, v in printed] == pytest.approx(expected, rel=1e-4, abs=1e-6)
+
+
+def test_verbose_false_prints_nothing(tutorial_data, capsys):
+    features, labels = tutorial_data
+    w, b = init_params(2)
+    train(linreg, squared_loss, [w, b], features, labels, verbose=False)
+    assert capsys.readouterr().out == ""
+
+
+def test_the_defaults_are_the_tutorials_lr_epochs_and_batch_size(tutorial_data):
+    features, labels = tutorial_data
+    runs = {}
+    for name, kwargs in {
+        "default": {},
+        "explicit": {"lr": 0.03, "num_epochs": 3, "batch_size": 10},
+        "other lr": {"lr": 0.01},
+    }.items():
+        w = torch.zeros(2, 1, requires_grad=True)
+        b = torch.zeros(1, requires_grad=True)
+        steps = []
+        losses = train(
+            linreg,
+            squared_loss,
+            [w, b],
+            features,
+            labels,
+            verbose=False,
+            generator=torch.Generator().manual_seed(0),
+            callback=lambda epoch, batch, params, steps=steps: steps.append((epoch, batch)),
+            **kwargs,
+        )
+        runs[name] = (losses, w.detach().clone(), steps)
+    assert runs["default"][0] == runs["explicit"][0]
+    assert torch.equal(runs["default"][1], runs["explicit"][1])
+    assert len(runs["default"][0]) == 3 and len(runs["default"][2]) == 3 * 100
+    assert runs["default"][0] != runs["other lr"][0]
+
+
+@pytest.mark.parametrize("net", [linreg, autograd_linreg])
+def test_generator_drives_the_order_and_spares_the_global_rng(tutorial_data, net):
+    features, labels = tutorial_data
+
+    def run(seed):
+        w = torch.zeros(2, 1, requires_grad=True)
+        b = torch.zeros(1, requires_grad=True)
+        gen = torch.Generator().manual_seed(seed)
+        train(net, squared_loss, [w, b], features, labels, generator=gen, verbose=False)
+        return torch.cat([w.detach().reshape(-1), b.detach()])
+
+    torch.manual_seed(5)
+    first = run(0)
+    after = torch.rand(3)  # the global RNG was not touched by train(generator=...)
+    torch.manual_seed(5)
+    assert torch.equal(after, torch.rand(3))
+    assert torch.equal(first, run(0))
+    assert not torch.equal(first, run(1))
+
+
+def test_the_order_of_each_epoch_is_the_generators_permutation():
+    # Train one step per epoch with batch_size=1 on distinct labels: the first example
+    # used in each epoch is order[0] of a replayed torch.randperm on the same generator.
+    n = 7
+    features = torch.arange(n, dtype=torch.float64).reshape(n, 1) + 1
+    labels = torch.zeros(n, 1, dtype=torch.float64)
+    w = torch.ones(1, 1, dtype=torch.float64, requires_grad=True)
+    b = torch.zeros(1, dtype=torch.float64, requires_grad=True)
+    seen = []
+    history = [w.detach().clone()]
+
+    def record(epoch, batch, params):
+        history.append(params[0].detach().clone())
+        if batch == 0:
+            seen.append(epoch)
+
+    train(linreg, squared_loss, [w, b], features, labels, lr=1e-3, num_epochs=2,
+          batch_size=1, generator=torch.Generator().manual_seed(11), callback=record,
+          verbose=False)  # fmt: skip
+    replay = torch.Generator().manual_seed(11)
+    orders = [torch.randperm(n, generator=replay) for _ in range(2)]
+    # replay the updates by hand in that order and compare every step
+    w_ref, b_ref = torch.ones(1, 1, dtype=torch.float64), torch.zeros(1, dtype=torch.float64)
+    k = 1
+    for order in orders:
+        for i in order.tolist():
+            x = features[i : i + 1]
+            r = x @ w_ref + b_ref - labels[i : i + 1]
+            w_ref, b_ref = w_ref - 1e-3 * x.T @ r, b_ref - 1e-3 * r.sum(0)
+            torch.testing.assert_close(history[k], w_ref)
+            k += 1
+    assert seen == [0, 1]
+
+
+@pytest.mark.parametrize("net", [linreg, autograd_linreg])
+def test_stale_gradients_are_cleared_before_the_first_step(tutorial_data, net):
+    features, labels = tutorial_data
+    results = []
+    for stale in (None, 1e3):
+        w = torch.zeros(2, 1, requires_grad=True)
+        b = torch.zeros(1, requires_grad=True)
+        if stale is not None:
+            w.grad, b.grad = torch.full((2, 1), stale), torch.full((1,), stale)
+        train(net, squared_loss, [w, b], features, labels, num_epochs=1, verbose=False,
+              generator=torch.Generator().manual_seed(0))  # fmt: skip
+        results.append(torch.cat([w.detach().reshape(-1), b.detach()]))
+    assert torch.equal(results[0], results[1])
+
+
+# --- the linear-regression shortcut: taken exactly where it computes the same thing --
+
+
+def test_a_quadratic_model_with_squared_loss_is_trained_by_autograd():
+    # squared_loss is the shortcut's loss, but the net is not linreg: the shortcut
+    # would fit a straight line and leave a near 0.
+    torch.manual_seed(0)
+    x = torch.rand(400, 1) * 2 - 1
+    y = 3 * x**2 - 1
+    a = torch.zeros(1, requires_grad=True)
+    c = torch.zeros(1, requires_grad=True)
+
+    def quadratic(X, a, c):
+        return a * X**2 + c
+
+    train(quadratic, squared_loss, [a, c], x, y, lr=0.1, num_epochs=30, verbose=False)
+    assert abs(a.item() - 3) < 0.05 and abs(c.item() + 1) < 0.05
+
+
+def test_linreg_with_another_loss_follows_that_losss_gradient(tutorial_data):
+    features, labels = tutorial_data
+
+    def absolute_loss(y_hat, y):
+        return (y_hat - y.reshape(y_hat.shape)).abs()
+
+    gen_seed = 3
+    w = torch.zeros(2, 1, requires_grad=True)
+    b = torch.zeros(1, requires_grad=True)
+    train(linreg, absolute_loss, [w, b], features, labels, num_epochs=1, verbose=False,
+          generator=torch.Generator().manual_seed(gen_seed))  # fmt: skip
+    # replay: the subgradient of |r| is sign(r), summed over the batch
+    order = torch.randperm(1000, generator=torch.Generator().manual_seed(gen_seed))
+    w_ref, b_ref = torch.zeros(2, 1), torch.zeros(1)
+    for start in range(0, 1000, 10):
+        idx = order[start : start + 10]
+        X, y = features[idx], labels[idx].reshape(-1, 1)
+        s = torch.sign(X @ w_ref + b_ref - y)
+        w_ref, b_ref = w_ref - 0.03 * X.T @ s / 10, b_ref - 0.03 * s.sum(0) / 10
+    torch.testing.assert_close(w.detach(), w_ref, rtol=1e-4, atol=1e-5)
+    torch.testing.assert_close(b.detach(), b_ref, rtol=1e-4, atol=1e-5)
+
+
+def test_the_shortcut_is_taken_for_linreg_and_squared_loss(tutorial_data):
+    # The shortcut never calls backward(), so .grad stays None; autograd's path leaves
+    # a zeroed .grad behind (sgd zeroes it after every step).
+    features, labels = tutorial_data
+    w, b = init_params(2)
+    train(linreg, squared_loss, [w, b], features, labels, num_epochs=1, verbose=False)
+    assert w.grad is None and b.grad is None
+    w, b = init_params(2)
+    train(autograd_linreg, squared_loss, [w, b], features, labels, num_epochs=1, verbose=False)
+    assert torch.equal(w.grad, torch.zeros(2, 1)) and torch.equal(b.grad, torch.zeros(1))
+
+
+# --- divergence reports name the exact epoch, batch and kind -------------------------
+
+
+FLOAT32_MAX = torch.finfo(torch.float32).max
+
+
+def _first_bad_batch(features, labels, w, b, lr, batch_size, gen_seed, num_epochs):
+    """Replay SGD by hand; return where the batch loss first leaves float32's range.
+
+    The parameters follow float32 arithmetic like train's; each batch's loss
+    sum(r²)/2 is evaluated in float64, so the replay also knows how far from the
+    overflow threshold the losses on either side were: ``(epoch, batch, below, above)``.
+    """
+    n = len(features)
+    gen = torch.Generator().manual_seed(gen_seed)
+    w, b = w.detach().clone(), b.detach().clone()
+    y_all = labels.reshape(-1, 1)
+    previous = 0.0
+    for epoch in range(1, num_epochs + 1):
+        order = torch.randperm(n, generator=gen)
+        for k, start in enumerate(range(0, n, batch_size), start=1):
+            idx = order[start : start + batch_size]
+            X, y = features[idx], y_all[idx]
+            r = X @ w + b - y
+            loss = float((r.double() ** 2).sum() / 2)
+            if not loss < FLOAT32_MAX:
+                return epoch, k, FLOAT32_MAX / previous, loss / FLOAT32_MAX
+            previous = loss
+            w = w - lr * X.T @ r / len(X)
+            b = b - lr * r.sum(0) / len(X)
+    return None
+
+
+@pytest.mark.parametrize("net", [linreg, autograd_linreg])
+@pytest.mark.parametrize(
+    ("lr", "num_epochs", "gen_seed"), [(10.0, 1, 1), (5.0, 1, 0), (3.0, 2, 2), (2.3, 5, 2)]
+)
+def test_divergence_names_the_exact_epoch_and_batch(tutorial_data, net, lr, num_epochs, gen_seed):
+    features, labels = tutorial_data
+    torch.manual_seed(0)
+    w, b = init_params(2)
+    replay = _first_bad_batch(features, labels, w, b, lr, 10, gen_seed, num_epochs)
+    assert replay is not None  # the replay itself diverges at these settings
+    epoch, batch, below, above = replay
+    # far enough from the threshold on both sides (x2 below covers summing r² before
+    # halving it) that rounding cannot move the batch
+    assert below > 2.5 and above > 1.01
+    with pytest.raises(DivergenceError) as info:
+        train(net, squared_loss, [w, b], features, labels, lr=lr, num_epochs=num_epochs,
+              generator=torch.Generator().manual_seed(gen_seed), verbose=False)  # fmt: skip
+    assert (info.value.epoch, info.value.batch) == (epoch, batch)
+    assert info.value.reason == f"the loss became inf at epoch {epoch}, batch {batch} of 100"
+    assert len(info.value.losses) == epoch - 1
+
+
+def test_a_nan_loss_is_reported_as_nan():
+    # A net that returns NaN for the fourth batch it sees: reported as NaN, batch 4.
+    calls = []
+
+    def net(X, w, b):
+        calls.append(len(X))
+        out = linreg(X, w, b)
+        return out * float("nan") if len(calls) == 4 else out
+
+    features = torch.randn(50, 2, generator=torch.Generator().manual_seed(0))
+    labels = features @ TRUE_W + TRUE_B
+    w, b = init_params(2)
+    with pytest.raises(DivergenceError) as info:
+        train(net, squared_loss, [w, b], features, labels, num_epochs=1, verbose=False)
+    assert info.value.reason == "the loss became NaN at epoch 1, batch 4 of 5"
+    assert (info.value.epoch, info.value.batch) == (1, 4)

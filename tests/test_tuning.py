@@ -3,7 +3,7 @@ import math
 import pytest
 import torch
 
-from linreg_scratch import Sweep, sweep, synthetic_data
+from linreg_scratch import Sweep, init_params, linreg, squared_loss, sweep, synthetic_data, train
 
 
 def test_lr_sweep_ranks_rates_and_marks_divergence(tmp_path):
@@ -53,3 +53,45 @@ def test_all_diverged_still_plots():
 def test_sweep_rejects_bad_input(args, error, words):
     with pytest.raises(error, match=words):
         sweep(*args)
+
+
+# --- every setting of sweep takes effect, and its numbers are train's ------------------
+
+
+def test_each_sweep_curve_is_an_independent_train_run():
+    torch.manual_seed(1)
+    features, labels = synthetic_data([1.0, -2.0], 0.5, 300)
+    result = sweep("lr", [0.01, 0.1], features, labels, batch_size=7, num_epochs=2, seed=5)
+    for lr, curve in zip([0.01, 0.1], result.losses, strict=True):
+        gen = torch.Generator().manual_seed(5)
+        w, b = init_params(2, generator=gen)
+        start = squared_loss(linreg(features, w, b), labels).mean().item()
+        expected = train(linreg, squared_loss, [w, b], features, labels, lr=lr, batch_size=7,
+                         num_epochs=2, generator=gen, verbose=False)  # fmt: skip
+        assert curve == [start, *expected]
+
+
+@pytest.mark.parametrize(
+    ("change", "check"),
+    [
+        ({"num_epochs": 5}, lambda base, new: len(new.losses[0]) == 6 != len(base.losses[0])),
+        ({"lr": 0.01}, lambda base, new: new.losses != base.losses),
+        ({"batch_size": 50}, lambda base, new: new.losses != base.losses),
+        ({"seed": 9}, lambda base, new: new.losses[0][0] != base.losses[0][0]),
+    ],
+    ids=["num_epochs", "lr", "batch_size", "seed"],
+)
+def test_each_setting_of_sweep_takes_effect(change, check):
+    # sweep batch_size over one value, so that lr=... is a fixed setting, not the swept one
+    base = sweep("batch_size", [10], num_epochs=1)
+    if "batch_size" in change:  # a fixed batch_size is overridden: sweep lr instead
+        base, new = sweep("lr", [0.03], num_epochs=1), sweep("lr", [0.03], num_epochs=1, **change)
+    else:
+        new = sweep("batch_size", [10], **({"num_epochs": 1} | change))
+    assert check(base, new)
+
+
+def test_the_swept_value_overrides_the_fixed_one():
+    a = sweep("batch_size", [25], batch_size=10, num_epochs=1)
+    b = sweep("batch_size", [25], batch_size=99, num_epochs=1)
+    assert a.losses == b.losses
