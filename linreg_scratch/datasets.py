@@ -31,7 +31,8 @@ def penguins(
     Returns ``features: (n, d)`` with the ``columns`` in the order given and
     ``labels: (n, 1)`` with ``target``, both float32. Rows with a missing value in
     any of these columns are dropped: for the defaults, 2 of the 344 rows. Valid
-    names are those in ``NUMERIC_COLUMNS``; any other name raises ``ValueError``.
+    names are those in ``linreg_scratch.datasets.NUMERIC_COLUMNS``; any other name
+    raises ``ValueError`` listing them.
     The data (Gorman et al., CC0) come from the optional ``palmerpenguins``
     package: ``pip install 'linreg-scratch[data]'``.
 
