@@ -8,6 +8,7 @@ IPython. ``from linreg_scratch import *`` gives the tutorial's names
 """
 
 from .data import data_iter, synthetic_data
+from .datasets import penguins
 from .gradcheck import grad_check
 from .landscape import plot_loss_landscape
 from .lang import get_language, set_language
@@ -15,6 +16,7 @@ from .loss import squared_loss
 from .model import init_params, linreg
 from .optim import sgd
 from .plot import Animator, plot_training, set_figsize, use_svg_display
+from .scaling import standardize, unscale
 from .solve import closed_form
 from .timer import Timer
 from .train import DivergenceError, Trajectory, train
@@ -34,14 +36,17 @@ __all__ = [
     "grad_check",
     "init_params",
     "linreg",
+    "penguins",
     "plot_loss_landscape",
     "plot_training",
     "set_figsize",
     "set_language",
     "sgd",
     "squared_loss",
+    "standardize",
     "sweep",
     "synthetic_data",
     "train",
+    "unscale",
     "use_svg_display",
 ]

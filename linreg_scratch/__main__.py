@@ -55,10 +55,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--noise", type=_number(float, ">= 0"), default=0.01)
     p.add_argument("--batch-size", type=_number(int, "> 0"), default=10)
     p.add_argument("--lr", type=_number(float, "> 0"), default=0.03)
-    p.add_argument("--epochs", type=_number(int, "> 0"), default=3)
+    p.add_argument(
+        "--epochs", type=_number(int, "> 0"), default=None, help="default: 3, or 30 for penguins"
+    )
     p.add_argument("--seed", type=_number(int, ">= 0"), default=0)
     p.add_argument(
         "--plot", metavar="FILE", help="save the loss curve and the fit (.svg, .png or .pdf)"
+    )
+    p.add_argument(
+        "--data",
+        choices=["synthetic", "penguins"],
+        default="synthetic",
+        help="penguins: body mass (g) from flipper and bill length (mm), real measurements, "
+        "features standardised (needs pip install 'linreg-scratch[data]')",
     )
     return p
 
@@ -81,6 +90,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.plot and not args.plot.lower().endswith((".svg", ".png", ".pdf")):
         parser.error(f"argument --plot: file must end in .svg, .png or .pdf, got {args.plot!r}")
+    if args.data == "penguins":
+        return _penguins(args, parser)
+    args.epochs = 3 if args.epochs is None else args.epochs
     gen = torch.Generator().manual_seed(args.seed)
     true_w = _true_weights(args.num_inputs, gen)
     features, labels = synthetic_data(true_w, TRUE_B, args.num_examples, args.noise, generator=gen)
@@ -119,6 +131,62 @@ def main(argv: list[str] | None = None) -> int:
 
         path_of_w = trajectory.stack(0) if trajectory is not None else None
         plot_training(losses, features, labels, w, b, path=args.plot, trajectory=path_of_w)
+        print(f"plot saved to {args.plot}")
+    return 0
+
+
+def _penguins(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    """The same experiment on real data: standardise, train, map back, compare."""
+    from .datasets import penguins
+    from .scaling import standardize, unscale
+    from .solve import closed_form
+
+    for flag in ("num_examples", "num_inputs", "noise"):
+        if getattr(args, flag) != parser.get_default(flag):
+            parser.error(f"argument --{flag.replace('_', '-')}: applies to --data synthetic only")
+    epochs = 30 if args.epochs is None else args.epochs
+    try:
+        features, labels = penguins()
+    except ImportError as err:
+        print(f"python -m linreg_scratch: {err}", file=sys.stderr)
+        return 1
+    scaled, mean, std = standardize(features)
+    gen = torch.Generator().manual_seed(args.seed)
+    w, b = init_params(2, generator=gen)
+    trajectory = Trajectory([w, b]) if args.plot else None
+    print(
+        f"penguins: body mass (g) from flipper and bill length (mm), {len(features)} penguins "
+        f"(rows with a missing value dropped); features standardised to mean 0, std 1; "
+        f"batch size {args.batch_size}, lr {args.lr:g}, {epochs} epochs, seed {args.seed}"
+    )
+    try:
+        losses = train(
+            linreg,
+            squared_loss,
+            [w, b],
+            scaled,
+            labels,
+            lr=args.lr,
+            num_epochs=epochs,
+            batch_size=args.batch_size,
+            generator=gen,
+            callback=trajectory,
+        )
+    except FloatingPointError as err:
+        print(f"python -m linreg_scratch: {err}", file=sys.stderr)
+        return 1
+    w_orig, b_orig = unscale(w, b, mean, std)
+    w_exact, b_exact = closed_form(features, labels)
+    print("in original units (g per mm of flipper, g per mm of bill; g):")
+    print(f"learned w: {_fmt(w_orig.reshape(-1))}  b: {float(b_orig):.2f}")
+    print(f"exact w:   {_fmt(w_exact.reshape(-1))}  b: {float(b_exact):.2f}  (closed form)")
+    exact_loss = squared_loss(linreg(features, w_exact, b_exact), labels).mean()
+    print(f"loss: learned {losses[-1]:.1f}, exact {float(exact_loss):.1f}")
+    if args.plot:
+        from .plot import plot_training
+
+        path_of_w = trajectory.stack(0)
+        plot_training(losses, scaled, labels, w, b, path=args.plot, trajectory=path_of_w)
         print(f"plot saved to {args.plot}")
     return 0
 

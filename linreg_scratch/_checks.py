@@ -154,3 +154,19 @@ def function(name: str, value: object):
             f"itself (check.sgd(sgd)), not the result of calling it (check.sgd(sgd(...)))"
         )
     return value
+
+
+def varying_columns(name: str, value: torch.Tensor) -> torch.Tensor:
+    """Require every column of the 2-D ``value`` to hold at least two different numbers."""
+    if len(value) == 0:
+        raise ValueError(f"{name} holds no rows (shape {tuple(value.shape)})")
+    low, high = value.min(0).values, value.max(0).values
+    constant = (low == high).nonzero().reshape(-1).tolist()
+    if constant:
+        j = constant[0]
+        raise ValueError(
+            f"{name} has a constant column (column {j}: every value is {float(low[j]):g}, "
+            f"{len(constant)} such column{'s' if len(constant) != 1 else ''} in all); its "
+            f"standard deviation is 0, so it cannot be scaled: drop it"
+        )
+    return value

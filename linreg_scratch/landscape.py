@@ -30,6 +30,7 @@ def plot_loss_landscape(
     batch_size: int = 10,
     num_epochs: int = 3,
     generator: torch.Generator | None = None,
+    equal_aspect: bool = False,
 ) -> Figure:
     """Contour the mean squared loss over ``(w1, w2)`` for two features.
 
@@ -39,7 +40,8 @@ def plot_loss_landscape(
     without one, SGD is run from :func:`init_params` with ``lr``, ``batch_size``
     and ``num_epochs`` (through ``generator`` or torch's global RNG) and its path
     is drawn. A run that diverges is drawn up to the point where it blew up.
-    Returns the Figure and saves it to ``path`` when one is given.
+    ``equal_aspect=True`` draws both axes to the same scale, so a thin valley
+    looks as thin as it is. Returns the Figure and saves it to ``path`` when one is given.
 
     Example:
 
@@ -77,7 +79,7 @@ def plot_loss_landscape(
         trajectory = recorder.stack(0)
         note = f"SGD, lr={lr:g}, batch {batch_size}, {num_epochs} epochs{outcome}"
     fig = new_figure((4.2, 3.4))
-    draw_loss_landscape(fig.add_subplot(), features, labels, trajectory, note)
+    draw_loss_landscape(fig.add_subplot(), features, labels, trajectory, note, equal_aspect)
     if path is not None:
         save_figure(fig, path)
     return fig
@@ -89,6 +91,7 @@ def draw_loss_landscape(
     labels: torch.Tensor,
     trajectory: torch.Tensor | None = None,
     note: str = "",
+    equal_aspect: bool = False,
 ) -> None:
     """Draw the landscape of :func:`plot_loss_landscape` into an existing ``ax``."""
     import numpy as np
@@ -105,7 +108,12 @@ def draw_loss_landscape(
     span = torch.full((2,), 1.0, dtype=torch.float64)
     if path is not None and len(path):
         span = torch.maximum(span, (path - w_star).abs().max(0).values * 1.15)
-    span = span.clamp(max=25.0)  # a diverging path would otherwise zoom out to nothing
+    limit = 25.0  # a diverging path would otherwise zoom out to nothing...
+    if path is not None and len(path):  # ...but keep its start in view
+        limit = max(limit, 1.15 * float((path[0] - w_star).abs().max()))
+    span = span.clamp(max=limit)
+    if equal_aspect:
+        span = span.max().expand(2)
     grid = [np.linspace(float(c - s), float(c + s), 121) for c, s in zip(w_star, span, strict=True)]
     W1, W2 = np.meshgrid(*grid)
     loss = _quadratic_loss(features, labels, float(b_star), W1, W2)
@@ -128,6 +136,8 @@ def draw_loss_landscape(
     ax.plot(w_star[0], w_star[1], "*", color="red", markersize=12, label="exact minimum")
     ax.set_xlim(grid[0][0], grid[0][-1])
     ax.set_ylim(grid[1][0], grid[1][-1])
+    if equal_aspect:
+        ax.set_aspect("equal")
     ax.set_xlabel("$w_1$")
     ax.set_ylabel("$w_2$")
     ax.set_title(f"loss at b = {float(b_star):.3g}" + (f"\n{note}" if note else ""), fontsize=9)

@@ -157,3 +157,43 @@ def test_plot_writes_the_named_format(capsys, tmp_path, suffix):
     assert code == 0 and f"plot saved to {path}" in out
     magic = {".svg": b"<svg", ".png": b"\x89PNG", ".pdf": b"%PDF"}[suffix]
     assert magic in path.read_bytes()[:400]
+
+
+def test_penguins_standardises_and_prints_weights_in_original_units(python):
+    import numpy as np
+    from palmerpenguins import load_penguins
+
+    out = run_cli(python, "--data", "penguins")
+    assert out.returncode == 0, out.stderr
+    assert "342 penguins" in out.stdout and "standardised" in out.stdout
+    assert len(re.findall(r"^epoch \d+, loss", out.stdout, flags=re.M)) == 30
+    number = r"(-?[\d.]+)"
+    learned = re.search(rf"learned w: \[{number}, {number}\]  b: {number}", out.stdout)
+    exact = re.search(rf"exact w:   \[{number}, {number}\]  b: {number}", out.stdout)
+    learned, exact = (np.array([float(x) for x in m.groups()]) for m in (learned, exact))
+    # the closed form, independently: numpy least squares on the table read by pandas
+    table = load_penguins()[["flipper_length_mm", "bill_length_mm", "body_mass_g"]].dropna()
+    A = np.c_[table.iloc[:, :2].to_numpy(), np.ones(len(table))]
+    theta = np.linalg.lstsq(A, table.iloc[:, 2].to_numpy(), rcond=None)[0]
+    np.testing.assert_allclose(exact, theta, rtol=1e-4)
+    assert abs(learned[0] - theta[0]) < 1.0  # g per mm of flipper
+    loss_learned, loss_exact = map(
+        float, re.search(r"loss: learned (\S+), exact (\S+)", out.stdout).groups()
+    )
+    assert loss_exact <= loss_learned < 1.01 * loss_exact
+
+
+def test_penguins_rejects_synthetic_only_flags(python):
+    out = run_cli(python, "--data", "penguins", "--num-inputs", "3")
+    assert out.returncode == 2
+    assert "--num-inputs: applies to --data synthetic only" in out.stderr
+
+
+def test_penguins_without_the_data_extra_says_what_to_install(python):
+    code = (
+        "import sys; sys.modules['palmerpenguins'] = None; "
+        "from linreg_scratch.__main__ import main; sys.exit(main(['--data', 'penguins']))"
+    )
+    out = subprocess.run([python, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 1
+    assert "pip install 'linreg-scratch[data]'" in out.stderr and "Traceback" not in out.stderr

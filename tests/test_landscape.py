@@ -103,3 +103,17 @@ def test_a_given_trajectory_is_drawn_as_given_and_path_saves(data, tmp_path):
     np.testing.assert_allclose(_drawn_path(fig), path.numpy())
     assert (tmp_path / "l.svg").read_bytes().lstrip().startswith((b"<?xml", b"<svg"))
     plt.close(fig)
+
+
+def test_equal_aspect_draws_both_axes_to_one_scale_and_keeps_the_start_in_view():
+    torch.manual_seed(0)
+    features = torch.randn(200, 2) * torch.tensor([10.0, 1.0])
+    labels = features @ torch.tensor([[60.0], [5.0]]) + 1.0  # minimum far from the start
+    fig = plot_loss_landscape(features, labels, lr=1e-4, equal_aspect=True)
+    ax = fig.axes[0]
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    assert ax.get_aspect() == 1.0
+    assert x1 - x0 == pytest.approx(y1 - y0)
+    assert x0 < 0 < x1 and y0 < 0 < y1 and x0 < 60 < x1  # the start (0, 0) and w*
+    default = plot_loss_landscape(features, labels, lr=1e-4).axes[0]
+    assert default.get_aspect() == "auto"

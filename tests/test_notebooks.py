@@ -17,6 +17,7 @@ import linreg_scratch
 ROOT = pathlib.Path(__file__).resolve().parent.parent / "notebooks"
 NOTEBOOKS = sorted(ROOT.glob("*/*.ipynb"))
 REFERENCE = "3.2-linear-regression-scratch"
+REAL_DATA = "3.5-real-data"
 
 
 def read(path):
@@ -70,6 +71,8 @@ def test_notebook_runs_top_to_bottom_in_a_fresh_kernel(path, tmp_path):
     nb = execute(nb, tmp_path, timeout=60)
     assert errors(nb) == []
     assert list(tmp_path.iterdir()) == []  # wrote no files
+    if path.stem == REAL_DATA:
+        check_real_data_numbers([text_of(c) for c in nb.cells if c.cell_type == "code"])
     if path.stem == REFERENCE:
         printed = "".join(text_of(c) for c in nb.cells if c.cell_type == "code")
         losses = [float(x) for x in re.findall(r"epoch \d, loss (\S+)", printed)[:3]]
@@ -84,6 +87,49 @@ def test_notebook_runs_top_to_bottom_in_a_fresh_kernel(path, tmp_path):
         ]
         assert len(verdicts) == 4
         assert all(v.startswith("✓ ") for v in verdicts), verdicts
+
+
+def check_real_data_numbers(outputs):
+    """3.5's printed numbers against numpy least squares on the table pandas reads."""
+    import numpy as np
+    from palmerpenguins import load_penguins
+
+    printed = "\n".join(outputs)
+    assert "features: (342, 2)  labels: (342, 1)" in printed
+    assert "training diverged" in printed and "lr=0.03 is probably too large" in printed
+    table = load_penguins()[["flipper_length_mm", "bill_length_mm", "body_mass_g"]].dropna()
+    data = table.to_numpy(dtype=np.float64)
+    order = torch.randperm(len(data), generator=torch.Generator().manual_seed(0)).numpy()
+    n_train = int(0.8 * len(data))
+    train, test = data[order[:n_train]], data[order[n_train:]]
+    X, y = train[:, :2], train[:, 2]
+    # condition numbers of X'X/n, raw and standardised (population std)
+    conds = [float(c) for c in re.findall(r"condition number +(\S+)", printed)]
+    Z = (X - X.mean(0)) / X.std(0)
+    for cond, M in zip(conds, (X, Z), strict=True):
+        lam = np.linalg.eigvalsh(M.T @ M / len(M))
+        assert cond == pytest.approx(lam[1] / lam[0], rel=1e-3)
+    assert conds[0] > 1000 and conds[1] < 10
+    assert re.search(r"lr = 0.9 x 2/λmax: 500 full-batch steps", printed)
+    assert re.search(r"lr = 1.1 x 2/λmax: the loss became inf", printed)
+    # weights in original units
+    A = np.c_[X, np.ones(len(X))]
+    theta = np.linalg.lstsq(A, y, rcond=None)[0]
+    number = r"(-?[\d.]+)"
+    rows = {
+        name: np.array([float(v) for v in m])
+        for name, *m in re.findall(
+            rf"(SGD, scaled|closed form) +{number} +{number} +{number}", printed
+        )
+    }
+    np.testing.assert_allclose(rows["closed form"], theta, atol=0.01, rtol=1e-4)
+    assert abs(rows["SGD, scaled"][0] - theta[0]) < 1.0  # g per mm of flipper
+    # held-out R²
+    r2 = dict(re.findall(r"(SGD, scaled|closed form) +held-out R² = (\S+)", printed))
+    y_test, y_hat = test[:, 2], np.c_[test[:, :2], np.ones(len(test))] @ theta
+    exact_r2 = 1 - ((y_test - y_hat) ** 2).sum() / ((y_test - y_test.mean()) ** 2).sum()
+    assert float(r2["closed form"]) == pytest.approx(exact_r2, abs=6e-4)
+    assert abs(float(r2["SGD, scaled"]) - exact_r2) < 0.01
 
 
 # --- the definitions 3.2 teaches inline behave exactly like the package's ------------

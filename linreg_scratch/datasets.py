@@ -1,0 +1,82 @@
+"""Real measurements to fit: the Palmer penguins (CC0 data, shipped by ``palmerpenguins``)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import torch
+
+#: The columns that hold numbers; species, island and sex hold text.
+NUMERIC_COLUMNS = (
+    "bill_length_mm",
+    "bill_depth_mm",
+    "flipper_length_mm",
+    "body_mass_g",
+    "year",
+)
+TEXT_COLUMNS = ("species", "island", "sex")
+
+_MISSING = (
+    "penguins() needs the optional packages palmerpenguins and pandas; install them "
+    "with: pip install 'linreg-scratch[data]'"
+)
+
+
+def penguins(
+    columns: Sequence[str] = ("flipper_length_mm", "bill_length_mm"),
+    target: str = "body_mass_g",
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Measurements of 344 penguins from Palmer Station, Antarctica, as tensors.
+
+    Returns ``features: (n, d)`` with the ``columns`` in the order given and
+    ``labels: (n, 1)`` with ``target``, both float32. Rows with a missing value in
+    any of these columns are dropped: for the defaults, 2 of the 344 rows. Valid
+    names are those in ``linreg_scratch.datasets.NUMERIC_COLUMNS``; any other name
+    raises ``ValueError`` listing them.
+    The data (Gorman et al., CC0) come from the optional ``palmerpenguins``
+    package: ``pip install 'linreg-scratch[data]'``.
+
+    Example:
+
+    >>> features, labels = penguins()  # flipper and bill length (mm), body mass (g)
+    >>> features.shape, labels.shape
+    (torch.Size([342, 2]), torch.Size([342, 1]))
+    >>> labels[:3, 0].tolist()  # grams
+    [3750.0, 3800.0, 3250.0]
+    """
+    columns = _check_columns(columns, target)
+    try:
+        from palmerpenguins import load_penguins
+    except ImportError as err:
+        raise ImportError(_MISSING) from err
+    table = load_penguins()[[*columns, target]].dropna()
+    values = torch.tensor(table.to_numpy(dtype="float64"), dtype=torch.float32)
+    return values[:, :-1].contiguous(), values[:, -1:].contiguous()
+
+
+def _check_columns(columns: object, target: object) -> list[str]:
+    if isinstance(columns, str) or not isinstance(columns, Sequence):
+        raise TypeError(
+            f"columns must be a sequence of column names such as ('flipper_length_mm',), "
+            f"got {columns!r}"
+        )
+    if len(columns) == 0:
+        raise ValueError("columns is empty; name at least one feature column")
+    for name, value in [*((f"columns[{i}]", c) for i, c in enumerate(columns)), ("target", target)]:
+        if not isinstance(value, str):
+            raise TypeError(f"{name} must be a column name (str), got {value!r}")
+        if value in TEXT_COLUMNS:
+            raise ValueError(
+                f"{name}={value!r} holds text, not numbers, so it cannot be a feature or a "
+                f"label of linear regression; numeric columns: {', '.join(NUMERIC_COLUMNS)}"
+            )
+        if value not in NUMERIC_COLUMNS:
+            raise ValueError(
+                f"{name}={value!r} is not a column of the penguins data; numeric columns: "
+                f"{', '.join(NUMERIC_COLUMNS)}"
+            )
+    if len(set(columns)) != len(columns):
+        raise ValueError(f"columns names a column twice: {tuple(columns)!r}")
+    if target in columns:
+        raise ValueError(f"target {target!r} is also among the columns; predict it from others")
+    return list(columns)
