@@ -186,9 +186,20 @@ class _LinregSGD:
         self.Z = torch.ones(rows, d + 1, **like)  # the last column stays 1
         self.y = torch.empty(rows, **like)
         self.r = torch.empty(rows, **like)
-        self.slots = [
-            self._views(start, batch_size) for start in range(0, rows - batch_size + 1, batch_size)
-        ]
+        full = rows // batch_size * batch_size  # views made by a few calls, not one per batch
+        self.slots = (
+            list(
+                zip(
+                    self.Z[:full].split(batch_size),
+                    self.Z[:full].view(-1, batch_size, d + 1).transpose(1, 2).unbind(),
+                    self.y[:full].split(batch_size),
+                    self.r[:full].split(batch_size),
+                    strict=True,
+                )
+            )
+            if full
+            else []
+        )
         last = n - (n - 1) // self.stride * self.stride  # rows in the last chunk
         short = last % batch_size
         self.short = self._views(last - short, short) if short else None
