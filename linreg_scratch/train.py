@@ -168,8 +168,10 @@ class _LinregSGD:
     ``Z.T @ r``: one matrix-vector product each way per step, and nothing is
     allocated per step. Each chunk of the epoch's order is gathered once into the
     preallocated ``Z`` and ``y``, and the batches are views of them made once.
-    The loss of every batch in a chunk, ``sum(r^2) / 2`` before its step, is
-    computed after the chunk from the residuals kept in ``r``.
+    The loss of every batch in a chunk, ``sum(r^2 / 2)`` before its step, is
+    computed after the chunk from the residuals kept in ``r``: a few operations per
+    chunk, and no host synchronisation at all (the caller reads the losses once per
+    epoch).
     """
 
     def __init__(self, params, features, labels, batch_size, lr):
@@ -231,19 +233,27 @@ class _LinregSGD:
                     else:
                         self._steps_with_callback(slots, step, k, on_step)
                     if full:
-                        R = self.r[: full * bs].view(full, bs)
-                        torch.linalg.vecdot(R, R, out=batch_losses[k : k + full])
+                        self._losses(0, full * bs, batch_losses[k : k + full])
                         k += full
                     if m > full * bs:  # the short last batch, divided by its real length
                         self._steps_with_callback(
                             [self.short], self.lr / (m - full * bs), k, on_step
                         )
-                        r = self.short[3]
-                        torch.dot(r, r, out=batch_losses[k])
+                        self._losses(full * bs, m, batch_losses[k])
                         k += 1
             finally:  # also when interrupted: the parameters hold the last step
                 self._write_back()
-            batch_losses /= 2
+
+    def _losses(self, start, stop, out):
+        """``out[i] = sum(r^2 / 2)`` over batch i of rows ``start:stop`` of ``r``.
+
+        Squared, halved, then summed, as ``squared_loss(...).sum()`` does, so that a
+        loss overflows to inf exactly where the autograd path's does. The chunk's
+        labels are no longer needed, so their buffer holds the squares.
+        """
+        r, sq = self.r[start:stop], self.y[start:stop]
+        torch.mul(r, r, out=sq).mul_(0.5)
+        torch.sum(sq.view(-1, self.batch_size) if out.dim() else sq, dim=-1, out=out)
 
     def _write_back(self):
         self.w.copy_(self.theta[: self.d].view_as(self.w))
