@@ -72,7 +72,6 @@ def make_nn_epoch(features, labels, d, lr, batch_size):
         torch.utils.data.TensorDataset(features, labels.reshape(-1, 1)),
         batch_size=batch_size,
         shuffle=True,
-        generator=torch.Generator(features.device),
     )
     net = nn.Linear(d, 1).to(features.device)
     optimizer = torch.optim.SGD(net.parameters(), lr=lr)

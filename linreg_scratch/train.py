@@ -185,6 +185,8 @@ class _LinregSGD:
         self.stride = per_chunk * batch_size  # rows of the order per chunk
         rows = min(self.stride, n)
         self.theta = torch.empty(d + 1, **like)
+        self.theta_w, self.theta_b = self.theta[:d].view_as(self.w), self.theta[d:].view_as(self.b)
+        self._read_params()  # from here on theta is the truth; w and b get copies
         self.Z = torch.ones(rows, d + 1, **like)  # the last column stays 1
         self.y = torch.empty(rows, **like)
         self.r = torch.empty(rows, **like)
@@ -212,11 +214,9 @@ class _LinregSGD:
 
     def run(self, order, batch_losses, on_step):
         """One epoch in the given ``order``; ``batch_losses[k]`` gets batch k's loss."""
-        w, b, theta, d, bs = self.w, self.b, self.theta, self.d, self.batch_size
+        theta, d, bs = self.theta, self.d, self.batch_size
         step = self.lr / bs
         with torch.no_grad():
-            theta[:d].copy_(w.reshape(-1))
-            theta[d:].copy_(b.reshape(-1))
             try:
                 k = 0
                 for start in range(0, self.n, self.stride):
@@ -256,8 +256,12 @@ class _LinregSGD:
         torch.sum(sq.view(-1, self.batch_size) if out.dim() else sq, dim=-1, out=out)
 
     def _write_back(self):
-        self.w.copy_(self.theta[: self.d].view_as(self.w))
-        self.b.copy_(self.theta[self.d :].view_as(self.b))
+        self.w.copy_(self.theta_w)
+        self.b.copy_(self.theta_b)
+
+    def _read_params(self):
+        self.theta_w.copy_(self.w)
+        self.theta_b.copy_(self.b)
 
     def _steps_with_callback(self, slots, step, k, on_step):
         theta = self.theta
@@ -267,8 +271,7 @@ class _LinregSGD:
             if on_step is not None:
                 self._write_back()
                 on_step(k + i, self.params)
-                theta[: self.d].copy_(self.w.reshape(-1))  # the callback may change them
-                theta[self.d :].copy_(self.b.reshape(-1))
+                self._read_params()  # the callback may have changed them
 
     def loss(self) -> float:
         """``mean((X @ w + b - y)^2) / 2`` over the whole data set."""
@@ -298,10 +301,10 @@ class DivergenceError(FloatingPointError):
 
 
 def _check_finite(epoch, epoch_loss, batch_losses, lr, history):
-    bad = ~torch.isfinite(batch_losses)
-    if math.isfinite(epoch_loss) and not bool(bad.any()):
+    if math.isfinite(epoch_loss) and bool(torch.isfinite(batch_losses).all()):
         return
     batch = None
+    bad = ~torch.isfinite(batch_losses)
     if bool(bad.any()):
         batch = int(bad.nonzero()[0]) + 1
         kind = "NaN" if bool(torch.isnan(batch_losses[batch - 1])) else "inf"

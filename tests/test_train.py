@@ -360,11 +360,12 @@ def test_fast_path_on_cuda_matches_cpu_and_never_waits_for_the_host(labels_shape
         b = torch.zeros(1, device=device, requires_grad=True)
         epoch = _LinregSGD([w, b], features.to(device), labels.to(device), 10, 0.03)
         batch_losses = torch.empty(301, device=device)
+        order_here = order.to(device)  # a copy from the host: before the check below
         if device == "cuda":
             torch.cuda.synchronize()
             torch.cuda.set_sync_debug_mode("error")  # any host synchronisation raises
         try:
-            epoch.run(order.to(device), batch_losses, None)
+            epoch.run(order_here, batch_losses, None)
         finally:
             torch.cuda.set_sync_debug_mode("default")
         finals.append((w.detach().cpu(), b.detach().cpu(), batch_losses.cpu()))
