@@ -1,12 +1,14 @@
 """Time linreg_scratch's train loop against the tutorial's loop and its neighbours.
 
-    python benchmarks/train_speed.py            # every setting (a few minutes on 2 cores)
-    python benchmarks/train_speed.py --quick    # the tutorial's setting and n=1e6, d=2
+    python benchmarks/train_speed.py                 # every setting (a few minutes on 2 cores)
+    python benchmarks/train_speed.py --quick         # the tutorial's setting and n=1e6, d=2
+    python benchmarks/train_speed.py --device cuda   # the torch loops on a GPU
 
-Prints ms per epoch (median of several repeats) and ratios to the tutorial's loop
-and to the hand-written floor. Numbers are for reading, not for asserting: they
-depend on the machine. Each large setting runs in its own process so that its
-peak memory can be read from the operating system.
+Prints ms per epoch (median of several rounds; in each round every loop runs once,
+so a busy machine slows them alike) and ratios to the tutorial's loop and to the
+strong hand-written floor. Numbers are for reading, not for asserting: they depend
+on the machine. Each setting runs in its own process with 2 torch threads, so that
+its peak memory can be read from the operating system (or from CUDA's allocator).
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ from torch import nn
 
 from linreg_scratch import data_iter, linreg, squared_loss, synthetic_data, train
 
+THREADS = 2
+
 # --- the tutorial's loop, as the chapter writes it (the baseline) ------------------
 
 
@@ -33,7 +37,7 @@ def tutorial_data_iter(batch_size, features, labels):
     indices = list(range(num_examples))
     random.shuffle(indices)
     for i in range(0, num_examples, batch_size):
-        j = torch.LongTensor(indices[i : min(i + batch_size, num_examples)])
+        j = torch.LongTensor(indices[i : min(i + batch_size, num_examples)]).to(features.device)
         yield features.index_select(0, j), labels.index_select(0, j)
 
 
@@ -65,16 +69,18 @@ def tutorial_epoch(features, labels, w, b, lr, batch_size):
 
 def make_nn_epoch(features, labels, d, lr, batch_size):
     loader = torch.utils.data.DataLoader(
-        torch.utils.data.TensorDataset(features, labels), batch_size=batch_size, shuffle=True
+        torch.utils.data.TensorDataset(features, labels.reshape(-1, 1)),
+        batch_size=batch_size,
+        shuffle=True,
     )
-    net = nn.Linear(d, 1)
+    net = nn.Linear(d, 1).to(features.device)
     optimizer = torch.optim.SGD(net.parameters(), lr=lr)
     mse = nn.MSELoss()
 
     def epoch():
         for X, y in loader:
             optimizer.zero_grad()
-            ls = mse(net(X), y.reshape(-1, 1)) / 2  # /2: the chapter's squared loss
+            ls = mse(net(X), y) / 2  # /2: the chapter's squared loss
             ls.backward()
             optimizer.step()
         with torch.no_grad():
@@ -83,51 +89,98 @@ def make_nn_epoch(features, labels, d, lr, batch_size):
     return epoch
 
 
-# --- the floor: the gradient written out, no autograd -------------------------------
+# --- hand-written floors: the gradient written out, no autograd ---------------------
 
 
-def floor_epoch(features, labels, w, b, lr, batch_size):
+def weak_floor_epoch(features, labels, w, b, lr, batch_size):
+    """The obvious loop: a fresh gather per batch, unfused operations."""
     n = len(features)
-    order = torch.randperm(n)
+    labels = labels.reshape(-1, 1)
+    order = torch.randperm(n, device=features.device)
     for i in range(0, n, batch_size):
         idx = order[i : i + batch_size]
         X, y = features[idx], labels[idx]
-        r = X @ w + b - y.reshape(-1, 1)
+        r = X @ w + b - y
         w -= lr / len(idx) * (X.T @ r)
         b -= lr / len(idx) * r.sum()
-    ((features @ w + b - labels.reshape(-1, 1)) ** 2 / 2).mean().item()
+    ((features @ w + b - labels) ** 2 / 2).mean().item()
+
+
+def make_strong_floor(features, labels, lr, batch_size):
+    """The fastest loop I can write by hand, for the same updates.
+
+    theta = [w; b] and Z = [X, 1], so a step is r = Z @ theta - y, theta -= lr/m Z.T @ r:
+    two fused matrix-vector products. The shuffled data is gathered a chunk of batches
+    at a time (index_select into preallocated buffers), and the batches are views of
+    the buffers made once, so nothing is allocated per step.
+    """
+    n, d = features.shape
+    labels = labels.reshape(-1)
+    like = {"dtype": features.dtype, "device": features.device}
+    per_chunk = min(256, max(1, 2**20 // ((d + 1) * batch_size)))  # batches per chunk
+    stride = per_chunk * batch_size
+    rows = min(stride, n)
+    Z, y, r = torch.ones(rows, d + 1, **like), torch.empty(rows, **like), torch.empty(rows, **like)
+    full = rows // batch_size * batch_size  # n >= batch_size here
+    slots = list(  # all the views at once: split and unbind make them in C++
+        zip(
+            Z[:full].split(batch_size),
+            Z[:full].view(-1, batch_size, d + 1).transpose(1, 2).unbind(),
+            y[:full].split(batch_size),
+            r[:full].split(batch_size),
+            strict=True,
+        )
+    )
+
+    def epoch(theta):
+        order = torch.randperm(n, device=features.device)
+        step = lr / batch_size
+        for start in range(0, n, stride):
+            idx = order[start : start + stride]
+            m = len(idx)
+            torch.index_select(features, 0, idx, out=Z[:m, :d])
+            torch.index_select(labels, 0, idx, out=y[:m])
+            for Zs, ZT, ys, rs in slots[: m // batch_size]:
+                torch.addmv(ys, Zs, theta, beta=-1, out=rs)
+                theta.addmv_(ZT, rs, alpha=-step)
+            if m % batch_size:  # a short last batch
+                s = m - m % batch_size
+                torch.addmv(y[s:m], Z[s:m], theta, beta=-1, out=r[s:m])
+                theta.addmv_(Z[s:m].T, r[s:m], alpha=-lr / (m - s))
+        res = torch.addmv(labels, features, theta[:d], beta=-1).add_(theta[d])
+        (res.square_().mean() / 2).item()
+
+    return epoch
 
 
 # --- running ------------------------------------------------------------------------
 
 
-def fresh_params(d):
-    w = torch.normal(0, 0.01, (d, 1)).requires_grad_()
-    b = torch.zeros(1, requires_grad=True)
+def fresh_params(d, device):
+    w = torch.normal(0, 0.01, (d, 1), device=device).requires_grad_()
+    b = torch.zeros(1, device=device, requires_grad=True)
     return w, b
 
 
-def median_ms(fn, repeats, epochs):
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000 / epochs)
-    return statistics.median(times)
+def sync(device):
+    if device.type == "cuda":
+        torch.cuda.synchronize(device)
 
 
-def run_setting(n, d, batch_size, epochs, repeats, loops):
+def run_setting(n, d, batch_size, epochs, repeats, names, device):
     """Time the named loops on one data set; return {loop: ms per epoch} and memory."""
+    torch.set_num_threads(THREADS)
     torch.manual_seed(0)
+    device = torch.device(device)
     rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     true_w = torch.linspace(-2, 2, d)
     features, labels = synthetic_data(true_w, 4.2, n)
+    features, labels = features.to(device), labels.to(device)
     data_bytes = features.nbytes + labels.nbytes
     lr = 0.03
-    out = {}
 
     def ours():
-        w, b = fresh_params(d)
+        w, b = fresh_params(d, device)
         train(
             linreg,
             squared_loss,
@@ -151,7 +204,7 @@ def run_setting(n, d, batch_size, epochs, repeats, loops):
                 pass
 
     def tutorial():
-        w, b = fresh_params(d)
+        w, b = fresh_params(d, device)
         for _ in range(epochs):
             tutorial_epoch(features, labels, w, b, lr, batch_size)
 
@@ -160,52 +213,104 @@ def run_setting(n, d, batch_size, epochs, repeats, loops):
         for _ in range(epochs):
             epoch()
 
-    def floor():
-        w = torch.normal(0, 0.01, (d, 1))
-        b = torch.zeros(1)
+    def weak_floor():
+        w, b = (p.detach() for p in fresh_params(d, device))
         for _ in range(epochs):
-            floor_epoch(features, labels, w, b, lr, batch_size)
+            weak_floor_epoch(features, labels, w, b, lr, batch_size)
+
+    def strong_floor():
+        w, b = fresh_params(d, device)
+        theta = torch.cat([w.detach().reshape(-1), b.detach()])
+        epoch = make_strong_floor(features, labels, lr, batch_size)
+        for _ in range(epochs):
+            epoch(theta)
 
     table = {
         "tutorial loop": tutorial,
         "torch.nn loop": torch_nn,
-        "hand-written floor": floor,
+        "weak hand-written floor": weak_floor,
+        "strong hand-written floor": strong_floor,
         "linreg_scratch.train": ours,
         "tutorial data_iter": tutorial_data_iter_only,
         "linreg_scratch.data_iter": ours_data_iter,
     }
-    # Peak RSS only rises, so train runs first: its peak is then its own.
-    loops = ["linreg_scratch.train"] + [name for name in loops if name != "linreg_scratch.train"]
-    peak_mb = None
-    for name in loops:
-        out[name] = median_ms(table[name], repeats, epochs)
-        if peak_mb is None:  # KiB on Linux; data included, torch's own baseline not
-            peak_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss0) / 1024
-    return {"ms": out, "data_mb": data_bytes / 2**20, "peak_mb": peak_mb}
+    # train runs first and alone: peak memory only rises, so its peak is then its own.
+    if device.type == "cuda":
+        torch.cuda.reset_peak_memory_stats(device)
+        base = torch.cuda.memory_allocated(device) - data_bytes
+    ours()
+    sync(device)
+    if device.type == "cuda":
+        peak_mb = (torch.cuda.max_memory_allocated(device) - base) / 2**20
+    else:  # KiB on Linux; data included, torch's own baseline not
+        peak_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss0) / 1024
+    if device.type == "cpu" and any(name.startswith("scikit-learn") for name in names):
+        table.update(sklearn_loops(features, labels, lr))
+    names = [name for name in names if name in table]
+
+    times = {name: [] for name in names}
+    for _ in range(repeats):  # rounds: every loop once per round
+        for name in names:
+            sync(device)
+            start = time.perf_counter()
+            table[name]()
+            sync(device)
+            per_epoch = 1 if name == "scikit-learn LinearRegression fit" else epochs
+            times[name].append((time.perf_counter() - start) * 1000 / per_epoch)
+    out = {name: statistics.median(values) for name, values in times.items()}
+    # the ratio of train to the strong floor, round by round: the fairest comparison
+    pairs = zip(times["linreg_scratch.train"], times["strong hand-written floor"], strict=True)
+    rounds = [t / f for t, f in pairs]
+    return {
+        "ms": out,
+        "train_vs_strong_rounds": rounds,
+        "data_mb": data_bytes / 2**20,
+        "peak_mb": peak_mb,
+    }
 
 
-SETTINGS = [
-    # label, n, d, batch, epochs, repeats, loops
-    ("tutorial: n=1e3, d=2, batch 10, 3 epochs", 1000, 2, 10, 3, 7, "all"),
-    ("n=1e6, d=2, batch 1000", 10**6, 2, 1000, 1, 5, "all"),
-    ("n=1e6, d=100, batch 1000", 10**6, 100, 1000, 1, 3, "all"),
-    (
-        "n=1e7, d=10, batch 1000, 1 epoch",
-        10**7,
-        10,
-        1000,
-        1,
-        3,
-        ["linreg_scratch.train", "hand-written floor", "linreg_scratch.data_iter"],
-    ),
-]
+def sklearn_loops(features, labels, lr):
+    """What a user might pick instead: scikit-learn's SGD epoch and its exact solve."""
+    try:
+        from sklearn.linear_model import LinearRegression, SGDRegressor
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        return {}
+    X32, y32 = features.numpy(), labels.reshape(-1).numpy()
+    X64, y64 = X32.astype("float64"), y32.astype("float64")  # SGDRegressor works in float64
+
+    def sgd_epoch():  # one pass over the data, one example per step
+        with threadpool_limits(THREADS):
+            SGDRegressor(
+                penalty=None, learning_rate="constant", eta0=lr, random_state=0
+            ).partial_fit(X64, y64)
+
+    def exact():
+        with threadpool_limits(THREADS):
+            LinearRegression().fit(X32, y32)
+
+    return {
+        "scikit-learn SGDRegressor epoch": sgd_epoch,
+        "scikit-learn LinearRegression fit": exact,
+    }
+
+
+TRAIN_LOOPS = ["linreg_scratch.train", "strong hand-written floor", "weak hand-written floor"]
 ALL = [
+    *TRAIN_LOOPS,
     "tutorial loop",
     "torch.nn loop",
-    "hand-written floor",
-    "linreg_scratch.train",
+    "scikit-learn SGDRegressor epoch",
+    "scikit-learn LinearRegression fit",
     "tutorial data_iter",
     "linreg_scratch.data_iter",
+]
+SETTINGS = [
+    # label, n, d, batch, epochs, rounds, loops
+    ("tutorial: n=1e3, d=2, batch 10, 3 epochs", 1000, 2, 10, 3, 21, ALL),
+    ("n=1e6, d=2, batch 1000", 10**6, 2, 1000, 1, 7, ALL),
+    ("n=1e6, d=100, batch 1000", 10**6, 100, 1000, 1, 5, ALL),
+    ("n=1e7, d=10, batch 1000, 1 epoch", 10**7, 10, 1000, 1, 3, TRAIN_LOOPS),
 ]
 
 
@@ -224,40 +329,59 @@ def import_overhead(repeats=5):
     return statistics.median(float(r[0]) for r in runs), runs[0][1], runs[0][2]
 
 
+def print_setting(label, result):
+    ms = result["ms"]
+    memory = "peak CUDA memory" if result.get("device") == "cuda" else "peak RSS"
+    if result["data_mb"] >= 100:  # below that, the interpreter's own noise dominates
+        print(
+            f"\n{label}: data {result['data_mb']:.1f} MB; {memory} of data + train "
+            f"{result['peak_mb']:.1f} MB = {result['peak_mb'] / result['data_mb']:.2f}x data"
+        )
+    else:
+        print(f"\n{label}: data {result['data_mb']:.1f} MB")
+    print(f"  {'loop':<36}{'ms/epoch':>11}{'vs tutorial':>13}{'vs strong floor':>17}")
+    for name, value in ms.items():
+        base = ms.get("tutorial data_iter" if "data_iter" in name else "tutorial loop")
+        ratio_t = f"{value / base:.3f}x" if base else "-"
+        floor = ms["strong hand-written floor"]
+        ratio_f = "-" if "data_iter" in name else f"{value / floor:.2f}x"
+        print(f"  {name:<36}{value:>11.2f}{ratio_t:>13}{ratio_f:>17}")
+    rounds = result["train_vs_strong_rounds"]
+    if rounds:
+        print(
+            f"  train / strong floor, round by round: median {statistics.median(rounds):.2f}x "
+            f"(min {min(rounds):.2f}x, max {max(rounds):.2f}x, {len(rounds)} rounds)"
+        )
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="only the first two settings")
+    parser.add_argument("--device", default="cpu", help="where the torch loops run (cpu, cuda)")
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)  # child process mode
     args = parser.parse_args()
     if args.one is not None:
         label, n, d, batch, epochs, repeats, loops = SETTINGS[args.one]
-        print(
-            json.dumps(run_setting(n, d, batch, epochs, repeats, ALL if loops == "all" else loops))
-        )
+        result = run_setting(n, d, batch, epochs, repeats, loops, args.device)
+        result["device"] = torch.device(args.device).type
+        print(json.dumps(result))
         return
+    torch.set_num_threads(THREADS)
+    where = torch.cuda.get_device_name(0) if args.device.startswith("cuda") else "CPU"
     print(
-        f"linreg_scratch benchmark: torch {torch.__version__}, {torch.get_num_threads()} threads, "
-        f"python {sys.version.split()[0]}"
+        f"linreg_scratch benchmark on {where}: torch {torch.__version__}, "
+        f"{torch.get_num_threads()} threads, python {sys.version.split()[0]}"
     )
     settings = SETTINGS[:2] if args.quick else SETTINGS
     for i, (label, *_rest) in enumerate(settings):
         child = subprocess.run(
-            [sys.executable, __file__, "--one", str(i)], capture_output=True, text=True, check=True
+            [sys.executable, __file__, "--one", str(i), "--device", args.device],
+            capture_output=True,
+            text=True,
+            check=True,
         )
-        result = json.loads(child.stdout)
-        ms = result["ms"]
-        print(
-            f"\n{label}: data {result['data_mb']:.1f} MB; peak RSS of data + train "
-            f"{result['peak_mb']:.1f} MB = {result['peak_mb'] / result['data_mb']:.2f}x data"
-        )
-        print(f"  {'loop':<26}{'ms/epoch':>12}{'vs tutorial':>14}{'vs floor':>11}")
-        for name, value in ms.items():
-            vs_tut = (
-                ms.get("tutorial loop") if "data_iter" not in name else ms.get("tutorial data_iter")
-            )
-            ratio_t = f"{value / vs_tut:.3f}x" if vs_tut else "-"
-            ratio_f = f"{value / ms['hand-written floor']:.2f}x" if "data_iter" not in name else "-"
-            print(f"  {name:<26}{value:>12.2f}{ratio_t:>14}{ratio_f:>11}")
+        print_setting(label, json.loads(child.stdout.splitlines()[-1]))
+        sys.stdout.flush()
     seconds, mpl, ipy = import_overhead()
     print(
         f"\nimport linreg_scratch after torch: {seconds * 1000:.1f} ms; "

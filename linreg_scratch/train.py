@@ -58,7 +58,7 @@ def train(
     >>> features, labels = synthetic_data([2, -3.4], 4.2, 1000)
     >>> w, b = init_params(2)
     >>> losses = train(linreg, squared_loss, [w, b], features, labels)
-    epoch 1, loss 0.039329
+    epoch 1, loss 0.039330
     epoch 2, loss 0.000143
     epoch 3, loss 0.000047
     >>> [round(v, 2) for v in w.detach().reshape(-1).tolist()], round(b.item(), 2)
@@ -79,18 +79,23 @@ def train(
     batch_size = _checks.positive_int("batch_size", batch_size)
 
     fast = _is_plain_linreg(net, loss, params, features, labels)
-    run_epoch = _linreg_epoch if fast else _autograd_epoch
-    num_batches = -(-n // batch_size)
-    batch_losses = torch.empty(num_batches, dtype=features.dtype, device=features.device)
+    if fast:
+        sgd_epoch = _LinregSGD(params, features, labels, batch_size, lr)
+        run_epoch, final_loss = sgd_epoch.run, sgd_epoch.loss
+    else:
+        run_epoch = functools.partial(
+            _autograd_epoch, net, loss, params, features, labels, batch_size, lr
+        )
+        final_loss = functools.partial(_full_loss, net, loss, params, features, labels)
+    batch_losses = torch.empty(-(-n // batch_size), dtype=features.dtype, device=features.device)
     for param in params:
         param.grad = None  # a stale gradient would corrupt the first step
     history = []
     for epoch in range(num_epochs):
-        order = shuffle_order(n, features.device, generator)
         on_step = None if callback is None else functools.partial(callback, epoch)
-        run_epoch(net, loss, params, features, labels, order, batch_size, lr, batch_losses, on_step)
-        with torch.no_grad():
-            epoch_loss = loss(net(features, *params), labels).mean().item()
+        # The order is not kept past the epoch: at n=1e7 it is 80 MB.
+        run_epoch(shuffle_order(n, features.device, generator), batch_losses, on_step)
+        epoch_loss = final_loss()  # the one host synchronisation per epoch
         _check_finite(epoch, epoch_loss, batch_losses, lr, history)
         history.append(epoch_loss)
         if verbose:
@@ -134,8 +139,13 @@ def _is_plain_linreg(net, loss, params, features, labels) -> bool:
     )
 
 
+def _full_loss(net, loss, params, features, labels) -> float:
+    with torch.no_grad():
+        return loss(net(features, *params), labels).mean().item()
+
+
 def _autograd_epoch(
-    net, loss, params, features, labels, order, batch_size, lr, batch_losses, on_step
+    net, loss, params, features, labels, batch_size, lr, order, batch_losses, on_step
 ):
     for k, (X, y) in enumerate(_batches(batch_size, features, labels, order)):
         batch_loss = loss(net(X, *params), y).sum()
@@ -146,22 +156,130 @@ def _autograd_epoch(
             on_step(k, params)
 
 
-def _linreg_epoch(
-    net, loss, params, features, labels, order, batch_size, lr, batch_losses, on_step
-):
-    # r = X @ w + b - y; the summed loss sum(r^2)/2 has gradients X.T @ r and sum(r).
-    w, b = (p.detach() for p in params)  # same storage, no autograd bookkeeping
-    batches = _batches(batch_size, features, labels.reshape(-1, 1), order)
-    with torch.no_grad():
-        for k, (X, y) in enumerate(batches):
-            r = torch.addmm(b, X, w).sub_(y)
-            batch_losses[k] = torch.dot(r.view(-1), r.view(-1))
-            step = lr / len(X)
-            w.addmm_(X.T, r, alpha=-step)
-            b.sub_(r.sum(), alpha=step)
+#: The fast path gathers the shuffled data a chunk at a time: at most this many
+#: batches, and at most this many numbers (4 MB in float32), per chunk.
+_CHUNK_BATCHES = 256
+_CHUNK_NUMBERS = 1 << 20
+
+
+class _LinregSGD:
+    """Mini-batch SGD for ``linreg`` and ``squared_loss``, the gradient written out.
+
+    With ``Z = [X, 1]: (m, d + 1)`` and ``theta = [w; b]: (d + 1,)`` a batch's
+    residual is ``r = Z @ theta - y`` and the gradient of ``sum(r^2) / 2`` is
+    ``Z.T @ r``: one matrix-vector product each way per step, and nothing is
+    allocated per step. Each chunk of the epoch's order is gathered once into the
+    preallocated ``Z`` and ``y``, and the batches are views of them made once.
+    The loss of every batch in a chunk, ``sum(r^2 / 2)`` before its step, is
+    computed after the chunk from the residuals kept in ``r``: a few operations per
+    chunk, and no host synchronisation at all (the caller reads the losses once per
+    epoch).
+    """
+
+    def __init__(self, params, features, labels, batch_size, lr):
+        n, d = features.shape
+        like = {"dtype": features.dtype, "device": features.device}
+        self.params = params
+        self.w, self.b = (p.detach() for p in params)  # same storage, no autograd
+        self.features, self.labels = features, labels.reshape(-1)
+        self.n, self.d, self.batch_size, self.lr = n, d, batch_size, lr
+        per_chunk = min(_CHUNK_BATCHES, max(1, _CHUNK_NUMBERS // ((d + 1) * batch_size)))
+        self.stride = per_chunk * batch_size  # rows of the order per chunk
+        rows = min(self.stride, n)
+        self.theta = torch.empty(d + 1, **like)
+        self.theta_w, self.theta_b = self.theta[:d].view_as(self.w), self.theta[d:].view_as(self.b)
+        self._read_params()  # from here on theta is the truth; w and b get copies
+        self.Z = torch.ones(rows, d + 1, **like)  # the last column stays 1
+        self.y = torch.empty(rows, **like)
+        self.r = torch.empty(rows, **like)
+        full = rows // batch_size * batch_size  # views made by a few calls, not one per batch
+        self.slots = (
+            list(
+                zip(
+                    self.Z[:full].split(batch_size),
+                    self.Z[:full].view(-1, batch_size, d + 1).transpose(1, 2).unbind(),
+                    self.y[:full].split(batch_size),
+                    self.r[:full].split(batch_size),
+                    strict=True,
+                )
+            )
+            if full
+            else []
+        )
+        last = n - (n - 1) // self.stride * self.stride  # rows in the last chunk
+        short = last % batch_size
+        self.short = self._views(last - short, short) if short else None
+
+    def _views(self, start, size):
+        Z = self.Z[start : start + size]
+        return Z, Z.T, self.y[start : start + size], self.r[start : start + size]
+
+    def run(self, order, batch_losses, on_step):
+        """One epoch in the given ``order``; ``batch_losses[k]`` gets batch k's loss."""
+        theta, d, bs = self.theta, self.d, self.batch_size
+        step = self.lr / bs
+        with torch.no_grad():
+            try:
+                k = 0
+                for start in range(0, self.n, self.stride):
+                    idx = order[start : start + self.stride]
+                    m = len(idx)
+                    torch.index_select(self.features, 0, idx, out=self.Z[:m, :d])
+                    torch.index_select(self.labels, 0, idx, out=self.y[:m])
+                    full = m // bs
+                    slots = self.slots[:full]
+                    if on_step is None:
+                        for Z, ZT, y, r in slots:
+                            torch.addmv(y, Z, theta, beta=-1, out=r)
+                            theta.addmv_(ZT, r, alpha=-step)
+                    else:
+                        self._steps_with_callback(slots, step, k, on_step)
+                    if full:
+                        self._losses(0, full * bs, batch_losses[k : k + full])
+                        k += full
+                    if m > full * bs:  # the short last batch, divided by its real length
+                        self._steps_with_callback(
+                            [self.short], self.lr / (m - full * bs), k, on_step
+                        )
+                        self._losses(full * bs, m, batch_losses[k])
+                        k += 1
+            finally:  # also when interrupted: the parameters hold the last step
+                self._write_back()
+
+    def _losses(self, start, stop, out):
+        """``out[i] = sum(r^2 / 2)`` over batch i of rows ``start:stop`` of ``r``.
+
+        Squared, halved, then summed, as ``squared_loss(...).sum()`` does, so that a
+        loss overflows to inf exactly where the autograd path's does. The chunk's
+        labels are no longer needed, so their buffer holds the squares.
+        """
+        r, sq = self.r[start:stop], self.y[start:stop]
+        torch.mul(r, r, out=sq).mul_(0.5)
+        torch.sum(sq.view(-1, self.batch_size) if out.dim() else sq, dim=-1, out=out)
+
+    def _write_back(self):
+        self.w.copy_(self.theta_w)
+        self.b.copy_(self.theta_b)
+
+    def _read_params(self):
+        self.theta_w.copy_(self.w)
+        self.theta_b.copy_(self.b)
+
+    def _steps_with_callback(self, slots, step, k, on_step):
+        theta = self.theta
+        for i, (Z, ZT, y, r) in enumerate(slots):
+            torch.addmv(y, Z, theta, beta=-1, out=r)
+            theta.addmv_(ZT, r, alpha=-step)
             if on_step is not None:
-                on_step(k, params)
-    batch_losses /= 2
+                self._write_back()
+                on_step(k + i, self.params)
+                self._read_params()  # the callback may have changed them
+
+    def loss(self) -> float:
+        """``mean((X @ w + b - y)^2) / 2`` over the whole data set."""
+        with torch.no_grad():
+            r = torch.addmv(self.labels, self.features, self.w.reshape(-1), beta=-1)
+            return (r.add_(self.b).square_().mean() / 2).item()
 
 
 class DivergenceError(FloatingPointError):
@@ -185,10 +303,10 @@ class DivergenceError(FloatingPointError):
 
 
 def _check_finite(epoch, epoch_loss, batch_losses, lr, history):
-    bad = ~torch.isfinite(batch_losses)
-    if math.isfinite(epoch_loss) and not bool(bad.any()):
+    if math.isfinite(epoch_loss) and bool(torch.isfinite(batch_losses).all()):
         return
     batch = None
+    bad = ~torch.isfinite(batch_losses)
     if bool(bad.any()):
         batch = int(bad.nonzero()[0]) + 1
         kind = "NaN" if bool(torch.isnan(batch_losses[batch - 1])) else "inf"

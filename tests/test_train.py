@@ -1,3 +1,4 @@
+import importlib
 import re
 
 import pytest
@@ -601,3 +602,265 @@ def test_a_nan_loss_is_reported_as_nan():
         train(net, squared_loss, [w, b], features, labels, num_epochs=1, verbose=False)
     assert info.value.reason == "the loss became NaN at epoch 1, batch 4 of 5"
     assert (info.value.epoch, info.value.batch) == (1, 4)
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
+@pytest.mark.parametrize("labels_shape", [(-1,), (-1, 1)])
+def test_fast_path_on_cuda_matches_cpu_and_never_waits_for_the_host(labels_shape):
+    from linreg_scratch.train import _LinregSGD
+
+    torch.manual_seed(0)
+    features = torch.randn(3001, 2)
+    labels = (features @ torch.tensor([2.0, -3.4]) + 4.2).reshape(labels_shape)
+    order = torch.randperm(3001)
+    finals = []
+    for device in ("cpu", "cuda"):
+        w = torch.full((2, 1), 0.1, device=device, requires_grad=True)
+        b = torch.zeros(1, device=device, requires_grad=True)
+        epoch = _LinregSGD([w, b], features.to(device), labels.to(device), 10, 0.03)
+        batch_losses = torch.empty(301, device=device)
+        order_here = order.to(device)  # a copy from the host: before the check below
+        if device == "cuda":
+            torch.cuda.synchronize()
+            torch.cuda.set_sync_debug_mode("error")  # any host synchronisation raises
+        try:
+            epoch.run(order_here, batch_losses, None)
+        finally:
+            torch.cuda.set_sync_debug_mode("default")
+        finals.append((w.detach().cpu(), b.detach().cpu(), batch_losses.cpu()))
+    for cpu, cuda in zip(finals[0], finals[1], strict=True):
+        torch.testing.assert_close(cuda, cpu, rtol=1e-4, atol=1e-5)
+
+
+# --- the fast path: chunks, labels (n, 1), no host synchronisation per batch ---------
+
+
+@pytest.fixture
+def small_chunks(monkeypatch):
+    """Chunks of 3 batches, so that a few dozen examples already span several chunks."""
+    module = importlib.import_module("linreg_scratch.train")  # the name train is the function
+    monkeypatch.setattr(module, "_CHUNK_BATCHES", 3)
+
+
+@pytest.mark.parametrize(("n", "batch_size"), [(1, 4), (5, 4), (12, 4), (13, 4), (50, 3), (37, 7)])
+@pytest.mark.parametrize("callback", [False, True])
+def test_fast_path_matches_the_autograd_path_across_chunks(small_chunks, n, batch_size, callback):
+    gen = torch.Generator().manual_seed(n)
+    features = torch.randn(n, 3, generator=gen)
+    labels = features @ torch.tensor([1.0, -2.0, 0.5]) + 0.7
+    results = []
+    for net in (linreg, autograd_linreg):
+        torch.manual_seed(1)
+        w, b = init_params(3)
+        steps = []
+
+        def record(epoch, batch, params, steps=steps):
+            steps.append((epoch, batch, params[0].detach().clone(), params[1].detach().clone()))
+
+        losses = train(
+            net,
+            squared_loss,
+            [w, b],
+            features,
+            labels,
+            lr=0.05,
+            num_epochs=3,
+            batch_size=batch_size,
+            verbose=False,
+            callback=record if callback else None,
+        )
+        results.append((losses, w.detach().clone(), b.detach().clone(), steps))
+    (fast, w1, b1, steps1), (slow, w2, b2, steps2) = results
+    assert fast == pytest.approx(slow, rel=1e-5, abs=1e-7)
+    torch.testing.assert_close(w1, w2, rtol=1e-5, atol=1e-6)
+    torch.testing.assert_close(b1, b2, rtol=1e-5, atol=1e-6)
+    assert len(steps1) == len(steps2) == (3 * -(-n // batch_size) if callback else 0)
+    for (e1, k1, sw1, sb1), (e2, k2, sw2, sb2) in zip(steps1, steps2, strict=True):
+        assert (e1, k1) == (e2, k2)
+        torch.testing.assert_close(sw1, sw2, rtol=1e-5, atol=1e-6)
+        torch.testing.assert_close(sb1, sb2, rtol=1e-5, atol=1e-6)
+
+
+def test_fast_path_gives_the_same_updates_with_and_without_a_callback(tutorial_data):
+    features, labels = tutorial_data
+    finals = []
+    for callback in (None, lambda e, k, p: None):
+        torch.manual_seed(3)
+        w, b = init_params(2)
+        losses = train(
+            linreg, squared_loss, [w, b], features, labels, verbose=False, callback=callback
+        )
+        finals.append((losses, w.detach().clone(), b.detach().clone()))
+    assert finals[0][0] == finals[1][0]
+    assert torch.equal(finals[0][1], finals[1][1]) and torch.equal(finals[0][2], finals[1][2])
+
+
+@pytest.mark.parametrize("net", [linreg, autograd_linreg])
+def test_labels_n_and_n_by_1_train_alike(tutorial_data, net):
+    features, labels = tutorial_data
+    runs = []
+    for y in (labels.reshape(-1), labels.reshape(-1, 1)):
+        torch.manual_seed(4)
+        w, b = init_params(2)
+        losses = train(net, squared_loss, [w, b], features, y, verbose=False, batch_size=7)
+        runs.append((losses, w.detach().clone(), b.detach().clone()))
+    assert runs[0][0] == runs[1][0]
+    assert torch.equal(runs[0][1], runs[1][1]) and torch.equal(runs[0][2], runs[1][2])
+    assert runs[0][0][-1] < 1e-4
+
+
+@pytest.mark.parametrize("lr", [1.5, 4.0, 30.0])
+def test_divergence_is_reported_at_the_same_batch_by_both_paths(small_chunks, tutorial_data, lr):
+    # Chunks of 3 batches of 4: the first bad batch lies in a later chunk, and the
+    # chunk's losses are computed after its steps; the batch must still be exact.
+    features, labels = tutorial_data
+    where = []
+    for net in (linreg, autograd_linreg):
+        torch.manual_seed(2)
+        w, b = init_params(2)
+        with pytest.raises(DivergenceError) as info:
+            train(
+                net,
+                squared_loss,
+                [w, b],
+                features,
+                labels,
+                lr=lr,
+                batch_size=4,
+                num_epochs=50,
+                verbose=False,
+            )
+        where.append((info.value.epoch, info.value.batch, info.value.reason, info.value.losses))
+    assert where[0][:3] == where[1][:3]
+    # growing losses amplify the last-digit differences of the two paths
+    assert where[0][3] == pytest.approx(where[1][3], rel=1e-2)
+    assert where[0][1] is not None and where[0][1] > 3  # past the first chunk
+
+
+def test_divergence_batch_is_the_first_with_a_non_finite_loss(small_chunks, tutorial_data):
+    # An independent replay: the callback sees the parameters after every step, so
+    # the loss of batch k can be recomputed from the parameters after step k - 1.
+    features, labels = tutorial_data
+    gen = torch.Generator().manual_seed(2)
+    order = torch.randperm(1000, generator=gen)  # the order train will draw for epoch 1
+    gen.manual_seed(2)
+    torch.manual_seed(2)
+    w, b = init_params(2)
+    before = [(w.detach().clone(), b.detach().clone())]
+
+    def record(epoch, batch, params):
+        before.append((params[0].detach().clone(), params[1].detach().clone()))
+
+    with pytest.raises(DivergenceError) as info:
+        train(
+            linreg,
+            squared_loss,
+            [w, b],
+            features,
+            labels,
+            lr=4.0,
+            batch_size=4,
+            num_epochs=1,
+            verbose=False,
+            callback=record,
+            generator=gen,
+        )
+    assert info.value.epoch == 1
+    first_bad = None
+    for k, (w_k, b_k) in enumerate(before[:250]):
+        idx = order[4 * k : 4 * k + 4]
+        r = features[idx] @ w_k + b_k - labels[idx].reshape(-1, 1)
+        if not torch.isfinite((r**2 / 2).sum()):  # the batch loss, as the tutorial sums it
+            first_bad = k + 1
+            break
+    assert first_bad is not None and info.value.batch == first_bad
+
+
+def test_a_callback_that_changes_the_parameters_is_respected(tutorial_data):
+    # The fast path keeps [w; b] in its own buffer; a change made by the callback
+    # must reach it, as it reaches the autograd path.
+    features, labels = tutorial_data
+    results = []
+    for net in (linreg, autograd_linreg):
+        torch.manual_seed(5)
+        w, b = init_params(2)
+
+        def clip(epoch, batch, params):
+            with torch.no_grad():
+                params[1].clamp_(max=1.0)  # b may not pass 1
+
+        train(net, squared_loss, [w, b], features, labels, verbose=False, callback=clip)
+        results.append((w.detach().clone(), b.detach().clone()))
+    assert results[0][1].item() == pytest.approx(1.0)
+    torch.testing.assert_close(results[0][0], results[1][0], rtol=1e-4, atol=1e-5)
+    torch.testing.assert_close(results[0][1], results[1][1])
+
+
+def test_parameters_hold_the_last_step_when_an_epoch_is_interrupted(
+    small_chunks, monkeypatch, tutorial_data
+):
+    # The fast path steps a copy of [w; b]; an interruption (here: while gathering
+    # the second chunk) must still leave w and b at the last step taken.
+    features, labels = tutorial_data
+    torch.manual_seed(6)
+    w, b = init_params(2)
+    seen = []
+    train(
+        linreg,
+        squared_loss,
+        [w, b],
+        features,
+        labels,
+        num_epochs=1,
+        verbose=False,
+        callback=lambda e, k, p: seen.append([t.detach().clone() for t in p]),
+    )
+    gathers = []
+    original = torch.index_select
+
+    def interrupted(*args, **kwargs):
+        gathers.append(1)
+        if len(gathers) == 3:  # features and labels of chunk 1 done, chunk 2 begins
+            raise KeyboardInterrupt
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(torch, "index_select", interrupted)
+    torch.manual_seed(6)
+    w, b = init_params(2)
+    with pytest.raises(KeyboardInterrupt):
+        train(linreg, squared_loss, [w, b], features, labels, num_epochs=1, verbose=False)
+    assert torch.equal(w.detach(), seen[2][0]) and torch.equal(b.detach(), seen[2][1])
+
+
+@pytest.mark.parametrize("net", [linreg, autograd_linreg])
+def test_host_reads_per_epoch_do_not_grow_with_the_number_of_batches(monkeypatch, net):
+    # Each .item() / bool() / float() of a tensor makes a GPU wait for the host; the
+    # loop may read values once per epoch, never once per batch.
+    reads = []
+    for name in ("item", "tolist", "__bool__", "__float__", "__int__", "__index__"):
+        original = getattr(torch.Tensor, name)
+
+        def counted(self, *args, _original=original, _name=name):
+            reads.append(_name)
+            return _original(self, *args)
+
+        monkeypatch.setattr(torch.Tensor, name, counted)
+    counts = []
+    for batch_size in (500, 5):  # 2 and 200 batches per epoch
+        torch.manual_seed(0)
+        features = torch.randn(1000, 2)
+        labels = features @ torch.tensor([2.0, -3.4]) + 4.2
+        w, b = init_params(2)
+        reads.clear()
+        train(
+            net,
+            squared_loss,
+            [w, b],
+            features,
+            labels,
+            batch_size=batch_size,
+            num_epochs=2,
+            verbose=False,
+        )
+        counts.append(len(reads))
+    assert counts[0] == counts[1] > 0
