@@ -37,15 +37,26 @@ def grad_check(
     >>> grad_check(linreg, squared_loss, [w, b], torch.randn(5, 2), torch.randn(5)) < 1e-6
     True
     """
-    if not callable(net) or not callable(loss):
-        raise TypeError("net and loss must be functions, like linreg and squared_loss")
-    if isinstance(params, torch.Tensor) or len(params) == 0:
-        raise TypeError("params must be a non-empty list of tensors such as [w, b]")
+    if not callable(net):
+        raise TypeError(f"net must be a function like linreg, got {type(net).__name__}")
+    if not callable(loss):
+        raise TypeError(f"loss must be a function like squared_loss, got {type(loss).__name__}")
+    params = _checks.tensor_list("params", params)
+    _checks.finite("X", _checks.real_floating("X", _checks.tensor("X", X, ndim=2)))
+    _checks.real_floating("y", _checks.tensor("y", y))
+    _checks.one_per_example("y", y, len(X))
+    _checks.on_device("y", y, "X", X)
+    _checks.finite("y", y)
     for i, p in enumerate(params):
-        _checks.floating(f"params[{i}]", _checks.tensor(f"params[{i}]", p))
-    _checks.tensor("X", X)
-    _checks.tensor("y", y)
+        _checks.real_floating(f"params[{i}]", p)
+        _checks.on_device(f"params[{i}]", p, "X", X)
+        _checks.finite(f"params[{i}]", p)
     eps = _checks.positive_float("eps", eps)
+    if net is linreg:
+        if len(params) != 2:
+            raise ValueError(f"params must be [w, b] for linreg, got {len(params)} tensors")
+        _checks.linreg_params(*params, X)
+    _checks.probe_model(net, loss, params, X.detach(), y.detach())
 
     X64, y64 = X.detach().double(), y.detach().double()
     ps = [p.detach().double().clone().requires_grad_() for p in params]
@@ -59,10 +70,20 @@ def grad_check(
     references = [_finite_differences(f, ps, eps)]
     if net is linreg and loss is squared_loss and len(ps) == 2:
         w, b = (p.detach() for p in ps)
-        r = X64 @ w + b - y64.reshape(-1, 1)
-        references.append([X64.T @ r, r.sum().reshape(b.shape)])
+        r = X64 @ w.reshape(-1, 1) + b - y64.reshape(-1, 1)
+        references.append([(X64.T @ r).reshape(w.shape), r.sum().reshape(b.shape)])
 
     worst = 0.0
+    for source, reference in zip(
+        ("autograd", "finite differences"), [grads, references[0]], strict=True
+    ):
+        for i, g in enumerate(reference):
+            if not bool(torch.isfinite(g).all()):
+                raise FloatingPointError(
+                    f"the gradient of params[{i}] from {source} is not finite (NaN or inf): "
+                    f"net or loss is not differentiable at these inputs (e.g. sqrt of a "
+                    f"negative number), so the gradient check fails"
+                )
     for reference in references:
         for g, g_ref in zip(grads, reference, strict=True):
             scale = max(g.norm().item(), g_ref.norm().item())
@@ -75,7 +96,7 @@ def _finite_differences(f, ps, eps):
     """Central differences of ``f`` for every entry of every parameter."""
     out = []
     with torch.no_grad():
-        values = [p.detach().clone() for p in ps]
+        values = [p.detach().clone(memory_format=torch.contiguous_format) for p in ps]
         for v in values:
             grad = torch.zeros_like(v)
             flat, gflat = v.view(-1), grad.view(-1)
