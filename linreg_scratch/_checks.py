@@ -252,8 +252,8 @@ def linreg_params(w: object, b: object, X: torch.Tensor) -> None:
     d = X.shape[1]
     if w.shape[0] != d or (w.dim() == 2 and w.shape[1] != 1):
         raise ValueError(
-            f"w must have shape ({d}, 1) or ({d},) for X with {d} columns (shape "
-            f"{tuple(X.shape)}), got w of shape {tuple(w.shape)}"
+            f"X has {d} columns (shape {tuple(X.shape)}) but w has {w.shape[0]} rows "
+            f"(shape {tuple(w.shape)}); w must have shape ({d}, 1) or ({d},)"
         )
     if b.numel() != 1 or b.dim() > 1:
         raise ValueError(

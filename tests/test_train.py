@@ -263,7 +263,7 @@ def _params():
         (
             {"params": [torch.zeros(2, 1, requires_grad=True) * 2, torch.zeros(1)]},
             ValueError,
-            r"params\[0\] was computed from other tensors",
+            r"params\[0\] is not a leaf tensor: it was computed from another tensor",
         ),
         ({"labels": torch.zeros(1000, device="meta")}, ValueError, "labels is on meta"),
         ({"net": "linreg"}, TypeError, "net must be a function"),
