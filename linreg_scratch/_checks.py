@@ -280,7 +280,10 @@ def figure_path(name: str, value: object) -> str:
         raise ValueError(f"{name} must end in .svg, .png or .pdf, got {path!r}")
     folder = os.path.dirname(path) or "."
     if not os.path.isdir(folder):
-        raise ValueError(f"{name}: the folder {folder!r} does not exist (got {path!r}); create it")
+        raise ValueError(
+            f"{name} must be in an existing folder, but {folder!r} does not exist "
+            f"(got {path!r}); create it first"
+        )
     return path
 
 
@@ -294,6 +297,8 @@ def numbers_list(name: str, value: object) -> list[float]:
         raise TypeError(f"{name} must be a list of numbers, got {value!r} ({type(value).__name__})")
     out = []
     for i, v in enumerate(value):
+        if isinstance(v, torch.Tensor) and v.numel() == 1:
+            v = v.item()
         if isinstance(v, bool) or not isinstance(v, numbers.Real):
             raise TypeError(f"{name}[{i}] must be a number, got {v!r} ({type(v).__name__})")
         out.append(float(v))
@@ -348,3 +353,56 @@ def index(name: str, value: object, count: int, meaning: str) -> int:
     if not 0 <= value < count:
         raise ValueError(f"{name} must be 0..{count - 1} ({meaning}), got {value}")
     return int(value)
+
+
+def w_path(name: str, value: object) -> torch.Tensor:
+    """Require the path of a 2-weight ``w``: shape ``(steps, 2)`` or ``(steps, 2, 1)``."""
+    tensor(name, value)
+    real_floating(name, value)
+    if value.shape[1:] not in ((2,), (2, 1)):
+        raise ValueError(
+            f"{name} must be the path of w with two weights, shape (steps, 2) or "
+            f"(steps, 2, 1), got shape {tuple(value.shape)}; record it with "
+            f"Trajectory.stack(0) (w), not stack(1) (b)"
+        )
+    return value
+
+
+def optional_str(name: str, value: object) -> str | None:
+    """Require a string or None."""
+    if value is not None and not isinstance(value, str):
+        raise TypeError(f"{name} must be a string or None, got {value!r} ({type(value).__name__})")
+    return value
+
+
+def str_list(name: str, value: object) -> list[str]:
+    """A list of strings; one string counts as a list of one (``legend="train"``)."""
+    if isinstance(value, str):
+        return [value]
+    if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+        raise TypeError(
+            f"{name} must be a list of strings such as ['train'], got {value!r} "
+            f"({type(value).__name__})"
+        )
+    if not value:
+        raise ValueError(f"{name} is empty: give at least one string")
+    return list(value)
+
+
+def limits(name: str, value: object) -> tuple[float, float] | None:
+    """None, or a pair ``(low, high)`` of finite numbers with ``low < high``."""
+    if value is None:
+        return None
+    if isinstance(value, (str, bytes)) or not isinstance(value, (list, tuple)) or len(value) != 2:
+        raise TypeError(f"{name} must be a pair (low, high) or None, got {value!r}")
+    low, high = (finite_float(f"{name}[{i}]", v) for i, v in enumerate(value))
+    if not low < high:
+        raise ValueError(f"{name} must be (low, high) with low < high, got {value!r}")
+    return low, high
+
+
+def choice(name: str, value: object, allowed: tuple[str, ...]) -> str:
+    """Require one of the ``allowed`` strings."""
+    if not isinstance(value, str) or value not in allowed:
+        raise ValueError(f"{name} must be one of {allowed}, got {value!r}")
+    return value
