@@ -94,13 +94,19 @@ def finite(name: str, value: torch.Tensor) -> torch.Tensor:
         return value
     # aminmax allocates nothing and lets NaN and +-inf through, unlike isfinite,
     # which needs temporaries as large as the data (1e7 x 10 features: ~600 MB).
-    low, high = torch.aminmax(value)
+    low, high = torch.aminmax(value.detach())
     if math.isfinite(low) and math.isfinite(high):
         return value
     bad = ~torch.isfinite(value)
     first = tuple(int(i) for i in bad.nonzero()[0])
     kind = "NaN" if bool(torch.isnan(value[first])) else "inf"
-    where = f"row {first[0]}" if value.dim() <= 1 else f"row {first[0]}, column {first[1]}"
+    where = (
+        "its only entry"
+        if value.dim() == 0
+        else f"row {first[0]}"
+        if value.dim() == 1
+        else f"row {first[0]}, column {first[1]}"
+    )
     count = int(bad.sum())
     raise ValueError(
         f"{name} contains {kind} at {where} ({count} non-finite value"
@@ -245,14 +251,14 @@ def one_per_example(name: str, value: torch.Tensor, n: int | None = None) -> tor
     return value
 
 
-def linreg_params(w: object, b: object, X: torch.Tensor) -> None:
+def linreg_params(w: object, b: object, X: torch.Tensor, x_name: str = "X") -> None:
     """``w: (d, 1)`` or ``(d,)`` and ``b: ()`` or ``(1,)``, floating, on ``X``'s device."""
     real_floating("w", tensor("w", w, ndim=(1, 2)))
     real_floating("b", tensor("b", b))
     d = X.shape[1]
     if w.shape[0] != d or (w.dim() == 2 and w.shape[1] != 1):
         raise ValueError(
-            f"X has {d} columns (shape {tuple(X.shape)}) but w has {w.shape[0]} rows "
+            f"{x_name} has {d} columns (shape {tuple(X.shape)}) but w has {w.shape[0]} rows "
             f"(shape {tuple(w.shape)}); w must have shape ({d}, 1) or ({d},)"
         )
     if b.numel() != 1 or b.dim() > 1:
@@ -260,8 +266,8 @@ def linreg_params(w: object, b: object, X: torch.Tensor) -> None:
             f"b must be a single number, shape (1,) or (), got b of shape {tuple(b.shape)}; "
             f"a longer b would be broadcast into a wrong y_hat"
         )
-    on_device("w", w, "X", X)
-    on_device("b", b, "X", X)
+    on_device("w", w, x_name, X)
+    on_device("b", b, x_name, X)
 
 
 def figure_path(name: str, value: object) -> str:

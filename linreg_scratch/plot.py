@@ -233,7 +233,7 @@ def plot_training(
     if len(losses) == 0:
         raise ValueError("losses is empty: train for at least one epoch first")
     _checks.examples(features, labels)
-    _checks.linreg_params(w, b, features)
+    _checks.linreg_params(w, b, features, "features")
     if trajectory is not None:
         _checks.w_path("trajectory", trajectory)
     if path is not None:
