@@ -319,30 +319,30 @@ def probe_model(net, loss, params, features, labels) -> None:
     with torch.no_grad():
         try:
             y_hat = net(X, *params)
-        except (TypeError, ValueError) as err:
-            raise type(err)(
+        except (TypeError, ValueError, RuntimeError) as err:
+            raise (TypeError if isinstance(err, TypeError) else ValueError)(
                 f"net(X, *params) failed: {err}. net must be the model (e.g. linreg), "
                 f"called as net(X, w, b) with the {len(params)} tensor(s) in params; check "
                 f"the order train(net, loss, params, ...) and the number of params"
-            ) from None
+            ) from err
         if not isinstance(y_hat, torch.Tensor):
             raise TypeError(
                 f"net must return a tensor of predictions, got {type(y_hat).__name__}; "
                 f"check the order train(net, loss, params, ...)"
             )
-        if y_hat.numel() != m or (y_hat.dim() > 0 and len(y_hat) != m):
+        if y_hat.numel() != m or y_hat.dim() not in (1, 2) or len(y_hat) != m:
             raise ValueError(
                 f"net must return one prediction per example, shape ({m}, 1) for {m} "
                 f"examples, got shape {tuple(y_hat.shape)}; check the shapes of params"
             )
         try:
             value = loss(y_hat, y)
-        except (TypeError, ValueError) as err:
-            raise type(err)(
+        except (TypeError, ValueError, RuntimeError) as err:
+            raise (TypeError if isinstance(err, TypeError) else ValueError)(
                 f"loss(y_hat, y) failed: {err}. loss must compare predictions with labels "
                 f"(e.g. squared_loss); check the order train(net, loss, params, ...)"
-            ) from None
-        if not isinstance(value, torch.Tensor) or value.numel() != m:
+            ) from err
+        if not isinstance(value, torch.Tensor) or value.numel() != m or value.dim() == 0:
             got = tuple(value.shape) if isinstance(value, torch.Tensor) else type(value).__name__
             raise ValueError(
                 f"loss must return one value per example (shape ({m}, 1) for {m} examples), "

@@ -42,15 +42,15 @@ def grad_check(
     if not callable(loss):
         raise TypeError(f"loss must be a function like squared_loss, got {type(loss).__name__}")
     params = _checks.tensor_list("params", params)
-    _checks.finite("X", _checks.real_floating("X", _checks.tensor("X", X, ndim=2)))
+    _checks.real_floating("X", _checks.tensor("X", X, ndim=2))
     _checks.real_floating("y", _checks.tensor("y", y))
     _checks.one_per_example("y", y, len(X))
     _checks.on_device("y", y, "X", X)
-    _checks.finite("y", y)
     for i, p in enumerate(params):
         _checks.real_floating(f"params[{i}]", p)
         _checks.on_device(f"params[{i}]", p, "X", X)
-        _checks.finite(f"params[{i}]", p)
+    for name, value in [("X", X), ("y", y), *((f"params[{i}]", p) for i, p in enumerate(params))]:
+        _checks.finite(name, value)  # after the device checks: this one reads the values
     eps = _checks.positive_float("eps", eps)
     if net is linreg:
         if len(params) != 2:
