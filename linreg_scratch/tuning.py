@@ -161,7 +161,11 @@ def sweep(
     num_epochs = _checks.positive_int("num_epochs", num_epochs)
     if features is None or labels is None:
         if features is not None or labels is not None:
-            raise ValueError("pass both features and labels, or neither")
+            missing, given = ("features", "labels") if features is None else ("labels", "features")
+            raise ValueError(
+                f"{missing} is None but {given} is given: pass both features and labels, "
+                f"or neither (for the tutorial's data)"
+            )
         gen = torch.Generator().manual_seed(seed)
         features, labels = synthetic_data([2, -3.4], 4.2, 1000, generator=gen)
     _checks.examples(features, labels)

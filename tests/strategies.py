@@ -56,7 +56,7 @@ def datasets(draw, max_n=30, max_d=4, d=None):
 
 
 def bad_data(features: torch.Tensor, labels: torch.Tensor):
-    """Mistakes in a data set: ``(name, value, replaces)`` with the argument that must be named."""
+    """Mistakes in a data set: ``(argument, wrong value, what the message must start with)``."""
     n, d = features.shape
     f, y = features.detach(), labels.detach()
     nan_f = f.clone()
@@ -72,23 +72,23 @@ def bad_data(features: torch.Tensor, labels: torch.Tensor):
         ("features", f[:, 0], "features"),
         ("features", f.unsqueeze(0), "features"),
         ("features", nan_f, "features"),
-        ("features", torch.zeros(n + 1, d, dtype=f.dtype), "features"),  # or labels
+        ("features", torch.zeros(n + 1, d, dtype=f.dtype), "features and labels"),
         ("labels", None, "labels"),
         ("labels", y.reshape(-1).tolist(), "labels"),
         ("labels", y > 0, "labels"),
         ("labels", y.to(torch.int32), "labels"),
         ("labels", y.to(torch.complex128), "labels"),
         ("labels", torch.zeros(n, 2, dtype=y.dtype), "labels"),
-        ("labels", torch.zeros(n + 2, dtype=y.dtype), "labels"),
+        ("labels", torch.zeros(n + 2, dtype=y.dtype), "features and labels"),
         ("labels", inf_y, "labels"),
         ("labels", y.to(META), "labels"),
     ]
 
 
 #: Wrong values for hyperparameters; every one must be refused naming the argument.
-bad_positive_floats = st.sampled_from([0, -1.0, float("nan"), float("inf"), "0.1", None, True])
-bad_positive_ints = st.sampled_from([0, -3, 2.5, "10", None, True, float("nan")])
-bad_generators = st.sampled_from([0, 42, "seed", 1.5, torch.zeros(1)])
+BAD_POSITIVE_FLOATS = [0, -1.0, float("nan"), float("inf"), "0.1", None, True]
+BAD_POSITIVE_INTS = [0, -3, 2.5, "10", None, True, float("nan")]
+BAD_GENERATORS = [0, 42, "seed", 1.5, torch.zeros(1)]
 
 
 def bad_params(w: torch.Tensor, b: torch.Tensor):
