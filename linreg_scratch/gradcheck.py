@@ -29,7 +29,9 @@ def grad_check(
     ``r = X @ w + b - y``. For each parameter the error is
     ``||g - g_ref|| / max(||g||, ||g_ref||)``; the largest is returned. Everything
     runs on float64 copies: ``params``, ``X`` and ``y`` are left untouched. A correct
-    gradient gives about 1e-8 or less; a wrong one, something near 1.
+    gradient gives about 1e-8 or less; a wrong one, something near 1. A gradient
+    that is NaN or inf (e.g. ``sqrt`` of a negative number in ``net``) is a failure:
+    ``FloatingPointError``, never a reassuring small number.
 
     Example:
 

@@ -10,8 +10,9 @@ from . import _checks
 def squared_loss(y_hat: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     """Elementwise ``(y_hat - y)^2 / 2``, with ``y`` reshaped to ``y_hat``'s shape.
 
-    ``y_hat: (n, 1)`` and ``y: (n,)`` (or any shape with n elements) give a loss
-    of shape ``(n, 1)``: one value per example, not yet summed or averaged.
+    ``y_hat: (n, 1)`` and ``y: (n,)`` or ``(n, 1)`` give a loss of shape ``(n, 1)``:
+    one value per example, not yet summed or averaged. Other shapes (``(1, n)``,
+    ``(n, 2)``) are refused rather than silently reshaped.
 
     Example:
 

@@ -10,7 +10,9 @@ from . import _checks
 def linreg(X: torch.Tensor, w: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
     """Linear regression ``y_hat = X @ w + b``.
 
-    ``X: (n, d)``, ``w: (d, 1)``, ``b: (1,)`` gives ``y_hat: (n, 1)``.
+    ``X: (n, d)``, ``w: (d, 1)``, ``b: (1,)`` gives ``y_hat: (n, 1)`` (``w: (d,)`` gives
+    ``(n,)``; ``b`` may also be 0-d). A ``b`` or ``w`` of another shape is refused: it
+    would be broadcast into a wrong ``y_hat``.
 
     Example:
 

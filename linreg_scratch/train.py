@@ -47,6 +47,10 @@ def train(
     loss stops being finite (usually ``lr`` is too large): a
     :class:`DivergenceError`, which also carries the losses recorded so far.
 
+    Before training, ``net`` and ``loss`` are tried on the first examples, so swapped
+    functions, extra params or an output of the wrong shape are named at once.
+    ``features`` and ``labels`` are never changed, even when they require grad.
+
     For ``net=linreg, loss=squared_loss`` the gradient is computed by its formula
     (``X.T @ r`` and ``sum(r)`` with ``r = X @ w + b - y``) instead of by autograd:
     the same update, without autograd's per-batch bookkeeping.
