@@ -7,6 +7,7 @@ import sys
 
 import torch
 
+from . import _checks
 from .data import synthetic_data
 from .loss import squared_loss
 from .model import init_params, linreg
@@ -14,6 +15,9 @@ from .train import Trajectory, train
 
 TRUE_W = [2.0, -3.4]
 TRUE_B = 4.2
+#: Bounds that keep the data in memory: N * D float32 values (400 MB at most).
+MAX_VALUES = 100_000_000
+MAX_INPUTS = 100_000
 
 
 class _Parser(argparse.ArgumentParser):
@@ -21,7 +25,7 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
 
 
-def _number(kind, low: str):
+def _number(kind, low: str, high: float | None = None, why: str = ""):
     def parse(text: str):
         try:
             value = kind(text)
@@ -33,6 +37,8 @@ def _number(kind, low: str):
             raise argparse.ArgumentTypeError(f"expected a finite number, got {text!r}")
         if (low == "> 0" and value <= 0) or (low == ">= 0" and value < 0):
             raise argparse.ArgumentTypeError(f"must be {low}, got {text}")
+        if high is not None and value > high:
+            raise argparse.ArgumentTypeError(f"must be at most {high} ({why}), got {text}")
         return value
 
     return parse
@@ -44,21 +50,30 @@ def build_parser() -> argparse.ArgumentParser:
         description="Generate y = Xw + b + noise, fit w and b with mini-batch SGD, "
         "and compare them with the truth (defaults: the tutorial's).",
     )
-    p.add_argument("--num-examples", type=_number(int, "> 0"), default=1000, metavar="N")
+    p.add_argument(
+        "--num-examples",
+        type=_number(int, "> 0", MAX_VALUES, "the data must fit in memory"),
+        default=1000,
+        metavar="N",
+    )
     p.add_argument(
         "--num-inputs",
-        type=_number(int, "> 0"),
+        type=_number(int, "> 0", MAX_INPUTS, "the data must fit in memory"),
         default=2,
         metavar="D",
         help="features per example; true w is [2, -3.4] for D=2, otherwise drawn from the seed",
     )
-    p.add_argument("--noise", type=_number(float, ">= 0"), default=0.01)
+    p.add_argument(
+        "--noise", type=_number(float, ">= 0", 1e30, "labels must fit in float32"), default=0.01
+    )
     p.add_argument("--batch-size", type=_number(int, "> 0"), default=10)
     p.add_argument("--lr", type=_number(float, "> 0"), default=0.03)
     p.add_argument(
         "--epochs", type=_number(int, "> 0"), default=None, help="default: 3, or 30 for penguins"
     )
-    p.add_argument("--seed", type=_number(int, ">= 0"), default=0)
+    p.add_argument(
+        "--seed", type=_number(int, ">= 0", 2**64 - 1, "torch seeds are 64-bit"), default=0
+    )
     p.add_argument(
         "--plot", metavar="FILE", help="save the loss curve and the fit (.svg, .png or .pdf)"
     )
@@ -88,11 +103,19 @@ def _fmt(values: torch.Tensor, limit: int = 6) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.plot and not args.plot.lower().endswith((".svg", ".png", ".pdf")):
-        parser.error(f"argument --plot: file must end in .svg, .png or .pdf, got {args.plot!r}")
+    if args.plot is not None:  # checked before training, not after it
+        try:
+            _checks.figure_path("--plot: file", args.plot)
+        except ValueError as err:
+            parser.error(f"argument {err}")
     if args.data == "penguins":
         return _penguins(args, parser)
     args.epochs = 3 if args.epochs is None else args.epochs
+    if args.num_examples * args.num_inputs > MAX_VALUES:
+        parser.error(
+            f"argument --num-examples/--num-inputs: N * D must be at most {MAX_VALUES} "
+            f"(the data must fit in memory), got {args.num_examples} * {args.num_inputs}"
+        )
     gen = torch.Generator().manual_seed(args.seed)
     true_w = _true_weights(args.num_inputs, gen)
     features, labels = synthetic_data(true_w, TRUE_B, args.num_examples, args.noise, generator=gen)

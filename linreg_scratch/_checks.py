@@ -94,13 +94,19 @@ def finite(name: str, value: torch.Tensor) -> torch.Tensor:
         return value
     # aminmax allocates nothing and lets NaN and +-inf through, unlike isfinite,
     # which needs temporaries as large as the data (1e7 x 10 features: ~600 MB).
-    low, high = torch.aminmax(value)
+    low, high = torch.aminmax(value.detach())
     if math.isfinite(low) and math.isfinite(high):
         return value
     bad = ~torch.isfinite(value)
     first = tuple(int(i) for i in bad.nonzero()[0])
     kind = "NaN" if bool(torch.isnan(value[first])) else "inf"
-    where = f"row {first[0]}" if value.dim() <= 1 else f"row {first[0]}, column {first[1]}"
+    where = (
+        "its only entry"
+        if value.dim() == 0
+        else f"row {first[0]}"
+        if value.dim() == 1
+        else f"row {first[0]}, column {first[1]}"
+    )
     count = int(bad.sum())
     raise ValueError(
         f"{name} contains {kind} at {where} ({count} non-finite value"
@@ -124,9 +130,10 @@ def examples(features: object, labels: object) -> int:
     ``features: (n, d)`` floating, ``labels: (n,)`` or ``(n, 1)`` on the same device,
     ``n > 0``, and no NaN or inf in either.
     """
-    floating("features", tensor("features", features, ndim=2))
-    tensor("labels", labels, ndim=(1, 2))
+    real_floating("features", tensor("features", features, ndim=2))
+    real_floating("labels", tensor("labels", labels, ndim=(1, 2)))
     n = same_length(features, labels)
+    one_per_example("labels", labels, n)
     same_device("labels", labels, features)  # before finite(), which reads the values
     finite("features", features)
     finite("labels", labels)
@@ -169,4 +176,265 @@ def varying_columns(name: str, value: torch.Tensor) -> torch.Tensor:
             f"{len(constant)} such column{'s' if len(constant) != 1 else ''} in all); its "
             f"standard deviation is 0, so it cannot be scaled: drop it"
         )
+    return value
+
+
+# --- added for issue 12: every public argument goes through one of these ---------
+
+
+def on_device(name: str, value: torch.Tensor, ref_name: str, ref: torch.Tensor) -> torch.Tensor:
+    """Require ``value`` to live on the device of ``ref`` (called ``ref_name``)."""
+    if value.device != ref.device:
+        raise ValueError(
+            f"{name} is on {value.device} but {ref_name} is on {ref.device}; "
+            f"move it with .to({ref_name}.device)"
+        )
+    return value
+
+
+def boolean(name: str, value: object) -> bool:
+    """Require a real ``True``/``False`` (a string such as "no" would count as true)."""
+    if not isinstance(value, bool):
+        raise TypeError(f"{name} must be True or False, got {value!r} ({type(value).__name__})")
+    return value
+
+
+def at_most(name: str, value: float, high: float, why: str) -> float:
+    """Require ``value <= high``; ``why`` says where the bound comes from."""
+    if value > high:
+        raise ValueError(f"{name} must be at most {high:g} ({why}), got {value:g}")
+    return value
+
+
+def generator(name: str, value: object) -> torch.Generator | None:
+    """Require None or a ``torch.Generator`` (not a seed)."""
+    if value is None or isinstance(value, torch.Generator):
+        return value
+    hint = ""
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        hint = f"; to use the seed {value}, pass torch.Generator().manual_seed({value})"
+    raise TypeError(
+        f"{name} must be a torch.Generator or None, got {value!r} ({type(value).__name__}){hint}"
+    )
+
+
+def tensor_list(name: str, value: object) -> list[torch.Tensor]:
+    """Require a non-empty list (or tuple, or iterable) of tensors such as ``[w, b]``."""
+    if isinstance(value, torch.Tensor):
+        raise TypeError(
+            f"{name} must be a list of tensors such as [w, b], got one tensor of shape "
+            f"{tuple(value.shape)}; wrap it in a list: [w]"
+        )
+    if value is None or isinstance(value, (str, bytes, dict)) or not hasattr(value, "__iter__"):
+        raise TypeError(
+            f"{name} must be a list of tensors such as [w, b], got {value!r} "
+            f"({type(value).__name__})"
+        )
+    items = list(value)
+    if not items:
+        raise ValueError(f"{name} is empty; pass the tensors, e.g. [w, b]")
+    for i, item in enumerate(items):
+        tensor(f"{name}[{i}]", item)
+    return items
+
+
+def trainable(name: str, value: torch.Tensor) -> torch.Tensor:
+    """Require a leaf tensor with ``requires_grad=True``: one whose ``.grad`` autograd fills."""
+    if not value.requires_grad:
+        raise ValueError(
+            f"{name} does not require gradients; create it with requires_grad=True or call "
+            f"{name.split('[')[0]}[...].requires_grad_() on it"
+        )
+    if not value.is_leaf:
+        raise ValueError(
+            f"{name} is not a leaf tensor: it was computed from another tensor that requires "
+            f"grad (e.g. torch.randn(2, 1, requires_grad=True) * 0.01), so backward() leaves "
+            f"its .grad empty; make the value first, then ask for gradients: "
+            f"(torch.randn(2, 1) * 0.01).requires_grad_()"
+        )
+    return value
+
+
+def real_floating(name: str, value: torch.Tensor) -> torch.Tensor:
+    """Require a real floating-point tensor: not bool, integer or complex."""
+    if value.is_complex():
+        raise TypeError(
+            f"{name} must be real (e.g. float32), got complex dtype {value.dtype}; "
+            f"use .real if the imaginary part is meant to be 0"
+        )
+    return floating(name, value)
+
+
+def one_per_example(name: str, value: torch.Tensor, n: int | None = None) -> torch.Tensor:
+    """Require shape ``(n,)`` or ``(n, 1)`` (``()`` for a single value): one number per example."""
+    ok = value.dim() <= 1 or (value.dim() == 2 and value.shape[1] == 1)
+    if not ok or (n is not None and value.dim() > 0 and len(value) != n):
+        wanted = "(n,) or (n, 1)" if n is None else f"({n},) or ({n}, 1)"
+        raise ValueError(
+            f"{name} must hold one value per example, shape {wanted}, got shape "
+            f"{tuple(value.shape)}"
+        )
+    return value
+
+
+def linreg_params(w: object, b: object, X: torch.Tensor, x_name: str = "X") -> None:
+    """``w: (d, 1)`` or ``(d,)`` and ``b: ()`` or ``(1,)``, floating, on ``X``'s device."""
+    real_floating("w", tensor("w", w, ndim=(1, 2)))
+    real_floating("b", tensor("b", b))
+    d = X.shape[1]
+    if w.shape[0] != d or (w.dim() == 2 and w.shape[1] != 1):
+        raise ValueError(
+            f"{x_name} has {d} columns (shape {tuple(X.shape)}) but w has {w.shape[0]} rows "
+            f"(shape {tuple(w.shape)}); w must have shape ({d}, 1) or ({d},)"
+        )
+    if b.numel() != 1 or b.dim() > 1:
+        raise ValueError(
+            f"b must be a single number, shape (1,) or (), got b of shape {tuple(b.shape)}; "
+            f"a longer b would be broadcast into a wrong y_hat"
+        )
+    on_device("w", w, x_name, X)
+    on_device("b", b, x_name, X)
+
+
+def figure_path(name: str, value: object) -> str:
+    """Require a path ending in .svg/.png/.pdf whose folder exists; return it as str."""
+    import os
+
+    if not isinstance(value, (str, os.PathLike)):
+        raise TypeError(
+            f"{name} must be a file name such as 'fit.svg', got {value!r} ({type(value).__name__})"
+        )
+    path = os.fspath(value)
+    if isinstance(path, bytes):
+        path = os.fsdecode(path)
+    suffix = os.path.splitext(path)[1].lower()
+    if suffix not in {".svg", ".png", ".pdf"}:
+        raise ValueError(f"{name} must end in .svg, .png or .pdf, got {path!r}")
+    folder = os.path.dirname(path) or "."
+    if not os.path.isdir(folder):
+        raise ValueError(
+            f"{name} must be in an existing folder, but {folder!r} does not exist "
+            f"(got {path!r}); create it first"
+        )
+    return path
+
+
+def numbers_list(name: str, value: object) -> list[float]:
+    """Require a list, tuple, 1-D array or tensor of real numbers; return them as floats."""
+    if isinstance(value, torch.Tensor):
+        value = value.detach().cpu().reshape(-1).tolist() if value.dim() <= 1 else value
+    elif hasattr(value, "tolist") and getattr(value, "ndim", 2) <= 1:  # a NumPy array
+        value = value.tolist()
+    if isinstance(value, (str, bytes)) or not isinstance(value, (list, tuple)):
+        raise TypeError(f"{name} must be a list of numbers, got {value!r} ({type(value).__name__})")
+    out = []
+    for i, v in enumerate(value):
+        if isinstance(v, torch.Tensor) and v.numel() == 1:
+            v = v.item()
+        if isinstance(v, bool) or not isinstance(v, numbers.Real):
+            raise TypeError(f"{name}[{i}] must be a number, got {v!r} ({type(v).__name__})")
+        out.append(float(v))
+    return out
+
+
+def probe_model(net, loss, params, features, labels) -> None:
+    """Run ``net`` and ``loss`` on the first few examples, so swapped or wrong functions,
+    extra parameters and mis-shaped outputs are named before training starts."""
+    m = min(len(features), 3)
+    X, y = features[:m].detach(), labels[:m].detach()
+    with torch.no_grad():
+        try:
+            y_hat = net(X, *params)
+        except (TypeError, ValueError, RuntimeError) as err:
+            raise (TypeError if isinstance(err, TypeError) else ValueError)(
+                f"net(X, *params) failed: {err}. net must be the model (e.g. linreg), "
+                f"called as net(X, w, b) with the {len(params)} tensor(s) in params; check "
+                f"the order train(net, loss, params, ...) and the number of params"
+            ) from err
+        if not isinstance(y_hat, torch.Tensor):
+            raise TypeError(
+                f"net must return a tensor of predictions, got {type(y_hat).__name__}; "
+                f"check the order train(net, loss, params, ...)"
+            )
+        if y_hat.numel() != m or y_hat.dim() not in (1, 2) or len(y_hat) != m:
+            raise ValueError(
+                f"net must return one prediction per example, shape ({m}, 1) for {m} "
+                f"examples, got shape {tuple(y_hat.shape)}; check the shapes of params"
+            )
+        try:
+            value = loss(y_hat, y)
+        except (TypeError, ValueError, RuntimeError) as err:
+            raise (TypeError if isinstance(err, TypeError) else ValueError)(
+                f"loss(y_hat, y) failed: {err}. loss must compare predictions with labels "
+                f"(e.g. squared_loss); check the order train(net, loss, params, ...)"
+            ) from err
+        if not isinstance(value, torch.Tensor) or value.numel() != m or value.dim() == 0:
+            got = tuple(value.shape) if isinstance(value, torch.Tensor) else type(value).__name__
+            raise ValueError(
+                f"loss must return one value per example (shape ({m}, 1) for {m} examples), "
+                f"got {got}; return the elementwise loss, train sums it"
+            )
+
+
+def index(name: str, value: object, count: int, meaning: str) -> int:
+    """Require an int in ``0 .. count - 1`` (``meaning`` says what each one is)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(
+            f"{name} must be an int ({meaning}), got {value!r} ({type(value).__name__})"
+        )
+    if not 0 <= value < count:
+        raise ValueError(f"{name} must be 0..{count - 1} ({meaning}), got {value}")
+    return int(value)
+
+
+def w_path(name: str, value: object) -> torch.Tensor:
+    """Require the path of a 2-weight ``w``: shape ``(steps, 2)`` or ``(steps, 2, 1)``."""
+    tensor(name, value)
+    real_floating(name, value)
+    if value.shape[1:] not in ((2,), (2, 1)):
+        raise ValueError(
+            f"{name} must be the path of w with two weights, shape (steps, 2) or "
+            f"(steps, 2, 1), got shape {tuple(value.shape)}; record it with "
+            f"Trajectory.stack(0) (w), not stack(1) (b)"
+        )
+    return value
+
+
+def optional_str(name: str, value: object) -> str | None:
+    """Require a string or None."""
+    if value is not None and not isinstance(value, str):
+        raise TypeError(f"{name} must be a string or None, got {value!r} ({type(value).__name__})")
+    return value
+
+
+def str_list(name: str, value: object) -> list[str]:
+    """A list of strings; one string counts as a list of one (``legend="train"``)."""
+    if isinstance(value, str):
+        return [value]
+    if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+        raise TypeError(
+            f"{name} must be a list of strings such as ['train'], got {value!r} "
+            f"({type(value).__name__})"
+        )
+    if not value:
+        raise ValueError(f"{name} is empty: give at least one string")
+    return list(value)
+
+
+def limits(name: str, value: object) -> tuple[float, float] | None:
+    """None, or a pair ``(low, high)`` of finite numbers with ``low < high``."""
+    if value is None:
+        return None
+    if isinstance(value, (str, bytes)) or not isinstance(value, (list, tuple)) or len(value) != 2:
+        raise TypeError(f"{name} must be a pair (low, high) or None, got {value!r}")
+    low, high = (finite_float(f"{name}[{i}]", v) for i, v in enumerate(value))
+    if not low < high:
+        raise ValueError(f"{name} must be (low, high) with low < high, got {value!r}")
+    return low, high
+
+
+def choice(name: str, value: object, allowed: tuple[str, ...]) -> str:
+    """Require one of the ``allowed`` strings."""
+    if not isinstance(value, str) or value not in allowed:
+        raise ValueError(f"{name} must be one of {allowed}, got {value!r}")
     return value

@@ -54,6 +54,10 @@ def synthetic_data(
     b = _checks.finite_float("b", b)
     num_examples = _checks.positive_int("num_examples", num_examples)
     noise = _checks.nonnegative_float("noise", noise)
+    _checks.at_most("abs(b)", abs(b), 1e30, "larger values overflow float32")
+    _checks.at_most("noise", noise, 1e30, "larger values overflow float32")
+    _checks.at_most("max(abs(w))", float(w_vec.abs().max()), 1e30, "so labels fit in float32")
+    generator = _checks.generator("generator", generator)
     features = torch.randn(num_examples, len(w_vec), generator=generator)
     labels = features @ w_vec.reshape(-1, 1) + b
     if noise > 0:
@@ -85,8 +89,10 @@ def data_iter(
     """
     # Checked here, not in the generator body, so mistakes surface at the call.
     batch_size = _checks.positive_int("batch_size", batch_size)
-    _checks.tensor("features", features)
-    _checks.tensor("labels", labels)
+    _checks.tensor("features", features, ndim=(1, 2, 3, 4))
+    _checks.tensor("labels", labels, ndim=(1, 2, 3, 4))
+    shuffle = _checks.boolean("shuffle", shuffle)
+    generator = _checks.generator("generator", generator)
     n = _checks.same_length(features, labels)
     _checks.same_device("labels", labels, features)
     order = shuffle_order(n, features.device, generator) if shuffle else None

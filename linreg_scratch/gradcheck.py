@@ -29,7 +29,9 @@ def grad_check(
     ``r = X @ w + b - y``. For each parameter the error is
     ``||g - g_ref|| / max(||g||, ||g_ref||)``; the largest is returned. Everything
     runs on float64 copies: ``params``, ``X`` and ``y`` are left untouched. A correct
-    gradient gives about 1e-8 or less; a wrong one, something near 1.
+    gradient gives about 1e-8 or less; a wrong one, something near 1. A gradient
+    that is NaN or inf (e.g. ``sqrt`` of a negative number in ``net``) is a failure:
+    ``FloatingPointError``, never a reassuring small number.
 
     Example:
 
@@ -39,15 +41,26 @@ def grad_check(
     >>> grad_check(linreg, squared_loss, [w, b], X, y) < 1e-6
     True
     """
-    if not callable(net) or not callable(loss):
-        raise TypeError("net and loss must be functions, like linreg and squared_loss")
-    if isinstance(params, torch.Tensor) or len(params) == 0:
-        raise TypeError("params must be a non-empty list of tensors such as [w, b]")
+    if not callable(net):
+        raise TypeError(f"net must be a function like linreg, got {type(net).__name__}")
+    if not callable(loss):
+        raise TypeError(f"loss must be a function like squared_loss, got {type(loss).__name__}")
+    params = _checks.tensor_list("params", params)
+    _checks.real_floating("X", _checks.tensor("X", X, ndim=2))
+    _checks.real_floating("y", _checks.tensor("y", y))
+    _checks.one_per_example("y", y, len(X))
+    _checks.on_device("y", y, "X", X)
     for i, p in enumerate(params):
-        _checks.floating(f"params[{i}]", _checks.tensor(f"params[{i}]", p))
-    _checks.tensor("X", X)
-    _checks.tensor("y", y)
+        _checks.real_floating(f"params[{i}]", p)
+        _checks.on_device(f"params[{i}]", p, "X", X)
+    for name, value in [("X", X), ("y", y), *((f"params[{i}]", p) for i, p in enumerate(params))]:
+        _checks.finite(name, value)  # after the device checks: this one reads the values
     eps = _checks.positive_float("eps", eps)
+    if net is linreg:
+        if len(params) != 2:
+            raise ValueError(f"params must be [w, b] for linreg, got {len(params)} tensors")
+        _checks.linreg_params(*params, X)
+    _checks.probe_model(net, loss, params, X.detach(), y.detach())
 
     X64, y64 = X.detach().double(), y.detach().double()
     ps = [p.detach().double().clone().requires_grad_() for p in params]
@@ -61,10 +74,20 @@ def grad_check(
     references = [_finite_differences(f, ps, eps)]
     if net is linreg and loss is squared_loss and len(ps) == 2:
         w, b = (p.detach() for p in ps)
-        r = X64 @ w + b - y64.reshape(-1, 1)
-        references.append([X64.T @ r, r.sum().reshape(b.shape)])
+        r = X64 @ w.reshape(-1, 1) + b - y64.reshape(-1, 1)
+        references.append([(X64.T @ r).reshape(w.shape), r.sum().reshape(b.shape)])
 
     worst = 0.0
+    for source, reference in zip(
+        ("autograd", "finite differences"), [grads, references[0]], strict=True
+    ):
+        for i, g in enumerate(reference):
+            if not bool(torch.isfinite(g).all()):
+                raise FloatingPointError(
+                    f"the gradient of params[{i}] from {source} is not finite (NaN or inf): "
+                    f"net or loss is not differentiable at these inputs (e.g. sqrt of a "
+                    f"negative number), so the gradient check fails"
+                )
     for reference in references:
         for g, g_ref in zip(grads, reference, strict=True):
             scale = max(g.norm().item(), g_ref.norm().item())
@@ -77,7 +100,7 @@ def _finite_differences(f, ps, eps):
     """Central differences of ``f`` for every entry of every parameter."""
     out = []
     with torch.no_grad():
-        values = [p.detach().clone() for p in ps]
+        values = [p.detach().clone(memory_format=torch.contiguous_format) for p in ps]
         for v in values:
             grad = torch.zeros_like(v)
             flat, gflat = v.view(-1), grad.view(-1)

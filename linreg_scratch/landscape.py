@@ -49,15 +49,27 @@ def plot_loss_landscape(
     >>> features, labels = synthetic_data([2, -3.4], 4.2, 1000)
     >>> fig = plot_loss_landscape(features, labels, lr=1.5)  # doctest: +SKIP
     """
-    _checks.tensor("features", features, ndim=2)
+    _checks.examples(features, labels)
     if features.shape[1] != 2:
         raise ValueError(
             f"a loss landscape needs exactly 2 features (w1, w2), got features of shape "
             f"{tuple(features.shape)}"
         )
+    features, labels = features.detach(), labels.detach()
+    if path is not None:
+        path = _checks.figure_path("path", path)
+    if trajectory is not None:
+        _checks.w_path("trajectory", trajectory)
+    generator = _checks.generator("generator", generator)
+    lr = _checks.positive_float("lr", lr)
+    batch_size = _checks.positive_int("batch_size", batch_size)
+    num_epochs = _checks.positive_int("num_epochs", num_epochs)
     note = ""  # what the title says about the path
     if trajectory is None:
-        w, b = init_params(2, generator=generator)
+        w, b = (
+            p.detach().to(features.dtype).requires_grad_()
+            for p in init_params(2, generator=generator)
+        )
         recorder = Trajectory([w, b])
         outcome = ""
         try:
@@ -101,7 +113,8 @@ def draw_loss_landscape(
     w_star = w_star.double().reshape(-1).cpu()
     path = None
     if trajectory is not None:
-        path = _checks.tensor("trajectory", trajectory).detach().double().reshape(-1, 2).cpu()
+        _checks.w_path("trajectory", trajectory)
+        path = trajectory.detach().double().reshape(-1, 2).cpu()
         finite = torch.isfinite(path).all(1)
         if not bool(finite.all()):  # keep the part before it blew up
             path = path[: int((~finite).nonzero()[0])]

@@ -10,8 +10,9 @@ from . import _checks
 def squared_loss(y_hat: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     """Elementwise ``(y_hat - y)^2 / 2``, with ``y`` reshaped to ``y_hat``'s shape.
 
-    ``y_hat: (n, 1)`` and ``y: (n,)`` (or any shape with n elements) give a loss
-    of shape ``(n, 1)``: one value per example, not yet summed or averaged.
+    ``y_hat: (n, 1)`` and ``y: (n,)`` or ``(n, 1)`` give a loss of shape ``(n, 1)``:
+    one value per example, not yet summed or averaged. Other shapes (``(1, n)``,
+    ``(n, 2)``) are refused rather than silently reshaped.
 
     Example:
 
@@ -19,11 +20,14 @@ def squared_loss(y_hat: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     tensor([[0.],
             [2.]])
     """
-    _checks.tensor("y_hat", y_hat)
-    _checks.tensor("y", y)
+    _checks.real_floating("y_hat", _checks.tensor("y_hat", y_hat))
+    _checks.real_floating("y", _checks.tensor("y", y))
     if y.numel() != y_hat.numel():
         raise ValueError(
             f"y_hat and y must hold the same number of values, got y_hat of shape "
             f"{tuple(y_hat.shape)} and y of shape {tuple(y.shape)}"
         )
+    _checks.one_per_example("y_hat", y_hat)
+    _checks.one_per_example("y", y, len(y_hat) if y_hat.dim() else None)
+    _checks.on_device("y", y, "y_hat", y_hat)
     return (y_hat - y.reshape(y_hat.shape)) ** 2 / 2

@@ -10,7 +10,9 @@ from . import _checks
 def linreg(X: torch.Tensor, w: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
     """Linear regression ``y_hat = X @ w + b``.
 
-    ``X: (n, d)``, ``w: (d, 1)``, ``b: (1,)`` gives ``y_hat: (n, 1)``.
+    ``X: (n, d)``, ``w: (d, 1)``, ``b: (1,)`` gives ``y_hat: (n, 1)`` (``w: (d,)`` gives
+    ``(n,)``; ``b`` may also be 0-d). A ``b`` or ``w`` of another shape is refused: it
+    would be broadcast into a wrong ``y_hat``.
 
     Example:
 
@@ -19,14 +21,8 @@ def linreg(X: torch.Tensor, w: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
             [2.8000],
             [2.8000]])
     """
-    _checks.tensor("X", X, ndim=2)
-    _checks.tensor("w", w, ndim=(1, 2))
-    _checks.tensor("b", b)
-    if X.shape[1] != w.shape[0]:
-        raise ValueError(
-            f"X has {X.shape[1]} columns (shape {tuple(X.shape)}) but w has "
-            f"{w.shape[0]} rows (shape {tuple(w.shape)}); they must match"
-        )
+    _checks.real_floating("X", _checks.tensor("X", X, ndim=2))
+    _checks.linreg_params(w, b, X)
     if X.dtype != w.dtype:
         raise TypeError(
             f"X and w must have the same dtype, got {X.dtype} and {w.dtype}; "
@@ -51,6 +47,8 @@ def init_params(
     """
     num_inputs = _checks.positive_int("num_inputs", num_inputs)
     std = _checks.nonnegative_float("std", std)
+    _checks.at_most("std", std, 1e30, "larger values overflow float32")
+    generator = _checks.generator("generator", generator)
     w = (std * torch.randn(num_inputs, 1, generator=generator)).requires_grad_()
     b = torch.zeros(1, requires_grad=True)
     return w, b

@@ -35,11 +35,11 @@ def sgd(params: Iterable[torch.Tensor], lr: float, batch_size: int) -> None:
     tensor([[0.],
             [0.]])
     """
-    params = list(params)
+    params = _checks.tensor_list("params", params)
     lr = _checks.positive_float("lr", lr)
     batch_size = _checks.positive_int("batch_size", batch_size)
     for i, param in enumerate(params):
-        _checks.tensor(f"params[{i}]", param)
+        _checks.trainable(f"params[{i}]", param)
         if param.grad is None:
             raise ValueError(
                 f"params[{i}].grad is None: call loss.backward() before sgd(), on a "

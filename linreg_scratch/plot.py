@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 
 import torch
 
+from . import _checks
+
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
@@ -98,10 +100,7 @@ def new_figure(figsize: Sequence[float] | None = None) -> Figure:
 
 def save_figure(fig: Figure, path: str | os.PathLike) -> None:
     """Save ``fig`` to ``path``; the format follows the suffix (.svg, .png, .pdf)."""
-    suffix = os.path.splitext(os.fspath(path))[1].lower().lstrip(".")
-    if suffix not in {"svg", "png", "pdf"}:
-        raise ValueError(f"path must end in .svg, .png or .pdf, got {os.fspath(path)!r}")
-    fig.savefig(path)
+    fig.savefig(_checks.figure_path("path", path))
 
 
 def _to_numpy(t):
@@ -131,8 +130,16 @@ class Animator:
         fmts: Sequence[str] = ("-", "m--", "g-.", "r:"),
         figsize: Sequence[float] = (3.5, 2.5),
     ) -> None:
+        xlabel = _checks.optional_str("xlabel", xlabel)
+        ylabel = _checks.optional_str("ylabel", ylabel)
+        legend = _checks.str_list("legend", legend) if legend is not None else None
+        fmts = _checks.str_list("fmts", fmts)
+        xlim = _checks.limits("xlim", xlim)
+        ylim = _checks.limits("ylim", ylim)
+        xscale = _checks.choice("xscale", xscale, ("linear", "log", "symlog", "logit"))
+        yscale = _checks.choice("yscale", yscale, ("linear", "log", "symlog", "logit"))
         self.xlabel, self.ylabel = xlabel, ylabel
-        self.legend = list(legend) if legend is not None else None
+        self.legend = legend
         self.xlim, self.ylim = xlim, ylim
         self.xscale, self.yscale = xscale, yscale
         self.fmts = list(fmts)
@@ -144,14 +151,23 @@ class Animator:
 
     def add(self, x: float, y: float | Sequence[float]) -> None:
         """Append the point(s) ``y`` at ``x``: one value per line of the plot."""
-        if isinstance(y, torch.Tensor):
-            y = y.detach().reshape(-1).tolist()
-        ys = [float(_to_numpy(v)) for v in (y if isinstance(y, Sequence) else [y])]
+        x = _checks.finite_float(
+            "x", x.item() if isinstance(x, torch.Tensor) and x.numel() == 1 else x
+        )
+        if isinstance(y, numbers.Real) or (isinstance(y, torch.Tensor) and y.dim() == 0):
+            y = [y]
+        ys = _checks.numbers_list("y", y)
+        if not ys:
+            raise ValueError("y is empty: pass one value per line of the plot")
+        lines = len(self.Y) if self.X else len(self.legend) if self.legend else len(ys)
+        if len(ys) != lines:
+            raise ValueError(
+                f"y must hold {lines} values (one per line"
+                f"{', as many as legend' if self.legend and not self.X else ''}), got {len(ys)}"
+            )
         if not self.X:
             self.X = [[] for _ in ys]
             self.Y = [[] for _ in ys]
-        if len(ys) != len(self.Y):
-            raise ValueError(f"y must hold {len(self.Y)} values (one per line), got {len(ys)}")
         for xs_i, ys_i, v in zip(self.X, self.Y, ys, strict=True):
             xs_i.append(float(x))
             ys_i.append(v)
@@ -213,8 +229,16 @@ def plot_training(
     """
     from .model import linreg
 
+    losses = _checks.numbers_list("losses", losses)
     if len(losses) == 0:
         raise ValueError("losses is empty: train for at least one epoch first")
+    _checks.examples(features, labels)
+    _checks.linreg_params(w, b, features, "features")
+    if trajectory is not None:
+        _checks.w_path("trajectory", trajectory)
+    if path is not None:
+        path = _checks.figure_path("path", path)
+    features, labels = features.detach(), labels.detach()
     with torch.no_grad():
         y_hat = _to_numpy(linreg(features, w, b)).reshape(-1)
     y = _to_numpy(labels).reshape(-1)

@@ -23,6 +23,7 @@ def closed_form(features: torch.Tensor, labels: torch.Tensor) -> tuple[torch.Ten
     (2.0, 1.0)
     """
     n = _checks.examples(features, labels)
+    features, labels = features.detach(), labels.detach()  # a result, not a graph
     A = torch.cat(
         [features.double(), torch.ones(n, 1, dtype=torch.float64, device=features.device)], 1
     )

@@ -47,6 +47,10 @@ def train(
     loss stops being finite (usually ``lr`` is too large): a
     :class:`DivergenceError`, which also carries the losses recorded so far.
 
+    Before training, ``net`` and ``loss`` are tried on the first examples, so swapped
+    functions, extra params or an output of the wrong shape are named at once.
+    ``features`` and ``labels`` are never changed, even when they require grad.
+
     For ``net=linreg, loss=squared_loss`` the gradient is computed by its formula
     (``X.T @ r`` and ``sum(r)`` with ``r = X @ w + b - y``) instead of by autograd:
     the same update, without autograd's per-batch bookkeeping.
@@ -77,6 +81,11 @@ def train(
     lr = _checks.positive_float("lr", lr)
     num_epochs = _checks.positive_int("num_epochs", num_epochs)
     batch_size = _checks.positive_int("batch_size", batch_size)
+    verbose = _checks.boolean("verbose", verbose)
+    generator = _checks.generator("generator", generator)
+    # data that requires grad must not collect gradients (or graphs) from training
+    features, labels = features.detach(), labels.detach()
+    _checks.probe_model(net, loss, params, features, labels)
 
     fast = _is_plain_linreg(net, loss, params, features, labels)
     if fast:
@@ -104,24 +113,10 @@ def train(
 
 
 def _check_params(params: Sequence[torch.Tensor]) -> list[torch.Tensor]:
-    if isinstance(params, torch.Tensor):
-        raise TypeError("params must be a list of tensors such as [w, b], not one tensor")
-    params = list(params)
-    if not params:
-        raise ValueError("params is empty; pass the tensors to train, e.g. [w, b]")
+    params = _checks.tensor_list("params", params)
     for i, param in enumerate(params):
-        _checks.floating(f"params[{i}]", _checks.tensor(f"params[{i}]", param))
-        if not param.requires_grad:
-            raise ValueError(
-                f"params[{i}] does not require gradients; call .requires_grad_(True) "
-                f"on it before training"
-            )
-        if not param.is_leaf:
-            raise ValueError(
-                f"params[{i}] was computed from other tensors, so autograd will not "
-                f"fill its .grad; create it directly, e.g. torch.zeros(..., "
-                f"requires_grad=True)"
-            )
+        _checks.real_floating(f"params[{i}]", param)
+        _checks.trainable(f"params[{i}]", param)
     return params
 
 
@@ -343,6 +338,8 @@ class Trajectory:
     """
 
     def __init__(self, params: Sequence[torch.Tensor] | None = None) -> None:
+        if params is not None:
+            params = _checks.tensor_list("params", params)
         self.steps: list[tuple[int, int]] = []
         self.params: list[list[torch.Tensor]] = []
         if params is not None:  # the starting point, before any step
@@ -356,4 +353,6 @@ class Trajectory:
         """Parameter ``index`` at every recorded point, stacked along a new first axis."""
         if not self.params:
             raise ValueError("nothing recorded yet: pass the Trajectory to train(callback=...)")
+        count = len(self.params[0])
+        index = _checks.index("index", index, count, "0 for w, 1 for b")
         return torch.stack([p[index] for p in self.params])

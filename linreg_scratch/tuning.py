@@ -53,6 +53,10 @@ class Sweep:
         A diverged run ends in a red cross on the left and is marked "diverged" at
         the top of the right panel, instead of stretching the axes to infinity.
         """
+        if path is not None:
+            path = _checks.figure_path("path", path)
+        if not self.losses:
+            raise ValueError("this Sweep holds no runs: make one with sweep(...)")
         fig = new_figure((7.5, 3.0))
         ax_curves, ax_final = fig.subplots(1, 2)
         # Diverged runs are cut where they leave the range of the healthy ones.
@@ -149,16 +153,31 @@ def sweep(
     if isinstance(values, (str, bytes)) or not isinstance(values, Sequence) or not values:
         raise TypeError(f"values must be a non-empty list of numbers, got {values!r}")
     seed = _checks.nonnegative_int("seed", seed)
+    _checks.at_most("seed", seed, 2**64 - 1, "torch seeds are 64-bit")
+    kind = _checks.positive_float if param_name == "lr" else _checks.positive_int
+    values = [kind(param_name, v) for v in values]
+    lr = _checks.positive_float("lr", lr)
+    batch_size = _checks.positive_int("batch_size", batch_size)
+    num_epochs = _checks.positive_int("num_epochs", num_epochs)
     if features is None or labels is None:
         if features is not None or labels is not None:
-            raise ValueError("pass both features and labels, or neither")
+            missing, given = ("features", "labels") if features is None else ("labels", "features")
+            raise ValueError(
+                f"{missing} is None but {given} is given: pass both features and labels, "
+                f"or neither (for the tutorial's data)"
+            )
         gen = torch.Generator().manual_seed(seed)
         features, labels = synthetic_data([2, -3.4], 4.2, 1000, generator=gen)
+    _checks.examples(features, labels)
+    features, labels = features.detach(), labels.detach()
     settings = {"lr": lr, "batch_size": batch_size, "num_epochs": num_epochs}
     result = Sweep(param_name, list(values), [], [])
     for value in values:
         gen = torch.Generator().manual_seed(seed)
-        w, b = init_params(features.shape[1], generator=gen)
+        w, b = (
+            p.detach().to(features.dtype).requires_grad_()
+            for p in init_params(features.shape[1], generator=gen)
+        )
         with torch.no_grad():
             start = squared_loss(linreg(features, w, b), labels).mean().item()
         curve = [start]
