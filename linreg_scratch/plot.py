@@ -183,3 +183,73 @@ def plot_training(
     if path is not None:
         save_figure(fig, path)
     return fig
+
+
+def set_axes(axes, xlabel, ylabel, xlim, ylim, xscale, yscale, legend) -> None:
+    """Label, scale and limit a matplotlib ``axes`` in one call, then add a grid (d2l's helper)."""
+    axes.set_xlabel(xlabel)
+    axes.set_ylabel(ylabel)
+    axes.set_xscale(xscale)
+    axes.set_yscale(yscale)
+    axes.set_xlim(xlim)
+    axes.set_ylim(ylim)
+    if legend:
+        axes.legend(legend)
+    axes.grid()
+
+
+def _one_axis(X) -> bool:
+    """True for a single series (a 1-D array or tensor, or a flat list of numbers)."""
+    if hasattr(X, "ndim"):
+        return X.ndim == 1
+    return isinstance(X, list) and (not X or not hasattr(X[0], "__len__"))
+
+
+def plot(
+    X,
+    Y=None,
+    xlabel: str | None = None,
+    ylabel: str | None = None,
+    legend: Sequence[str] | None = None,
+    xlim: tuple[float, float] | None = None,
+    ylim: tuple[float, float] | None = None,
+    xscale: str = "linear",
+    yscale: str = "linear",
+    fmts: Sequence[str] = ("-", "m--", "g-.", "r:"),
+    figsize: Sequence[float] = (3.5, 2.5),
+    axes=None,
+) -> None:
+    """d2l's quick line plot on pyplot's current axes (or on ``axes``).
+
+    ``X`` and ``Y`` are one series (1-D) or a list of series; with ``Y=None`` the
+    series in ``X`` are drawn against their index. One ``X`` is shared by every
+    ``Y``. Tensors are detached and moved to the CPU first.
+
+    Example:
+
+    >>> import numpy as np
+    >>> x = np.arange(0, 3, 0.1)
+    >>> plot(x, [x**2, 2 * x], legend=["x^2", "2x"])  # doctest: +SKIP
+    """
+    figsize = _check_figsize(figsize)
+    if _one_axis(X):
+        X = [X]
+    if Y is None:
+        X, Y = [[]] * len(X), X
+    elif _one_axis(Y):
+        Y = [Y]
+    if len(X) != len(Y):
+        X = X * len(Y)
+    set_figsize(figsize)
+    if axes is None:
+        from matplotlib import pyplot as plt
+
+        axes = plt.gca()
+    axes.cla()
+    for i, (x, y) in enumerate(zip(X, Y, strict=True)):
+        x, y, fmt = _to_numpy(x), _to_numpy(y), fmts[i % len(fmts)]
+        if len(x):
+            axes.plot(x, y, fmt)
+        else:
+            axes.plot(y, fmt)
+    set_axes(axes, xlabel, ylabel, xlim, ylim, xscale, yscale, legend)
