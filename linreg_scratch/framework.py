@@ -24,6 +24,8 @@ Example (the book's section 3.4, end to end):
 from __future__ import annotations
 
 import inspect
+import math
+import time
 from collections.abc import Callable, Iterable, Sequence
 
 import torch
@@ -35,6 +37,7 @@ from .figure import _check_figsize, _in_notebook, new_figure
 from .loss import squared_loss
 from .model import linreg
 from .optim import sgd
+from .plot import use_svg_display
 
 
 def add_to_class(Class: type) -> Callable:
@@ -118,6 +121,8 @@ class ProgressBoard(HyperParameters):
         self.raw_points: dict[str, list[tuple[float, float]]] = {}
         self.data: dict[str, list[tuple[float, float]]] = {}
         self._handle = None
+        self._last_render = -math.inf
+        self.rendered: dict[str, int] = {}  # points per line in the figure on screen
 
     def draw(self, x: float, y: float, label: str, every_n: int = 1) -> None:
         """Add the point ``(x, y)`` to the line ``label``; plot the mean of every ``every_n``."""
@@ -134,13 +139,18 @@ class ProgressBoard(HyperParameters):
         if not self.display:
             return
         if _in_notebook():
-            self._draw()
+            if time.monotonic() - self._last_render >= REDRAW_INTERVAL:
+                self._draw()
+            else:  # drawn at the next chance, at the latest when the cell ends
+                _pending_boards[id(self)] = self
+                _flush_when_cells_end()
         else:
             print(f"{self.xlabel or 'x'} {mean_x:g}: {label} {mean_y:.6g}")
 
     def _draw(self) -> None:
         from IPython.display import display
 
+        use_svg_display()  # as the book's board does: sharp lines in the notebook
         if self.axes is not None:
             axes = self.axes
             fig = self.fig if self.fig is not None else axes.figure
@@ -171,6 +181,32 @@ class ProgressBoard(HyperParameters):
             self._handle = display(fig, display_id=True)
         else:
             self._handle.update(fig)
+        self.rendered = {label: len(line) for label, line in self.data.items()}
+        self._last_render = time.monotonic()
+        _pending_boards.pop(id(self), None)
+
+
+# Rendering a figure costs tens of milliseconds or more, so a board redraws at most
+# this often (seconds); points in between are drawn by the next redraw, and whatever
+# is still undrawn when a notebook cell finishes is drawn then.
+REDRAW_INTERVAL = 0.5
+_pending_boards: dict[int, ProgressBoard] = {}
+_hooked_shells: set[int] = set()
+
+
+def _flush_pending_boards(*_args) -> None:
+    for board in list(_pending_boards.values()):
+        board._draw()
+    _pending_boards.clear()
+
+
+def _flush_when_cells_end() -> None:
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    if shell is not None and id(shell) not in _hooked_shells:
+        shell.events.register("post_execute", _flush_pending_boards)
+        _hooked_shells.add(id(shell))
 
 
 class Module(nn.Module, HyperParameters):
