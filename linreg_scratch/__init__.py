@@ -50,3 +50,13 @@ __all__ = [
     "unscale",
     "use_svg_display",
 ]
+
+
+def __getattr__(name: str):
+    # `linreg_scratch.d2l` (the books' namespace) and `.framework` load on first use,
+    # so a plain `import linreg_scratch` stays cheap.
+    if name in {"d2l", "framework"}:
+        import importlib
+
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -118,3 +118,32 @@ def _batches(batch_size, features, labels, order):
         else:
             idx = order[start : start + batch_size]
             yield features.index_select(0, idx), labels.index_select(0, idx)
+
+
+def load_array(
+    data_arrays: Sequence[torch.Tensor], batch_size: int, is_train: bool = True
+) -> torch.utils.data.DataLoader:
+    """A ``DataLoader`` over ``data_arrays`` (e.g. ``(features, labels)``), as in d2l.
+
+    Every tensor in ``data_arrays`` has the same first dimension ``n``; each batch is a
+    list with one ``(batch_size, ...)`` slice of each. ``is_train`` shuffles the order
+    every pass (through torch's global RNG), as the concise section of the chapter does.
+
+    Example:
+
+    >>> features, labels = synthetic_data([2, -3.4], 4.2, 100)
+    >>> X, y = next(iter(load_array((features, labels), 10)))
+    >>> X.shape, y.shape
+    (torch.Size([10, 2]), torch.Size([10, 1]))
+    """
+    batch_size = _checks.positive_int("batch_size", batch_size)
+    arrays = tuple(data_arrays)
+    for i, array in enumerate(arrays):
+        _checks.tensor(f"data_arrays[{i}]", array)
+    if len({len(a) for a in arrays}) > 1:
+        raise ValueError(
+            f"data_arrays must all have the same first dimension, got lengths "
+            f"{[len(a) for a in arrays]}"
+        )
+    dataset = torch.utils.data.TensorDataset(*arrays)
+    return torch.utils.data.DataLoader(dataset, batch_size, shuffle=bool(is_train))

@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING
 import torch
 
 from . import _checks
+from .figure import new_figure, save_figure
 from .loss import squared_loss
 from .model import init_params, linreg
-from .plot import new_figure, save_figure
 from .solve import closed_form
 from .train import DivergenceError, Trajectory, train
 

@@ -3,34 +3,18 @@ so ``import linreg_scratch`` stays cheap and works without a display."""
 
 from __future__ import annotations
 
-import math
 import numbers
 import os
-import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import torch
 
 from . import _checks
+from .figure import _check_figsize, _in_notebook, _ipython, new_figure, save_figure
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
-
-
-def _ipython():
-    """The running IPython shell, or None (without importing IPython)."""
-    if "IPython" not in sys.modules:
-        return None
-    from IPython import get_ipython
-
-    return get_ipython()
-
-
-def _in_notebook() -> bool:
-    """True inside a Jupyter kernel, where figures can be drawn inline."""
-    shell = _ipython()
-    return shell is not None and getattr(shell, "kernel", None) is not None
 
 
 def use_svg_display() -> None:
@@ -50,23 +34,6 @@ def use_svg_display() -> None:
     set_matplotlib_formats("svg")
 
 
-def _check_figsize(figsize: Sequence[float]) -> tuple[float, float]:
-    if (
-        isinstance(figsize, (str, bytes))
-        or not isinstance(figsize, Sequence)
-        or len(figsize) != 2
-        or not all(isinstance(v, numbers.Real) and not isinstance(v, bool) for v in figsize)
-    ):
-        raise TypeError(f"figsize must be a pair of numbers (width, height), got {figsize!r}")
-    width, height = (float(v) for v in figsize)
-    if not (width > 0 and height > 0 and math.isfinite(width) and math.isfinite(height)):
-        raise ValueError(
-            f"figsize must be two positive finite numbers (width, height) in inches, "
-            f"got {figsize!r}"
-        )
-    return width, height
-
-
 def set_figsize(figsize: Sequence[float] = (3.5, 2.5)) -> None:
     """Use SVG display and make new figures ``figsize = (width, height)`` inches.
 
@@ -79,28 +46,6 @@ def set_figsize(figsize: Sequence[float] = (3.5, 2.5)) -> None:
     import matplotlib
 
     matplotlib.rcParams["figure.figsize"] = figsize
-
-
-def new_figure(figsize: Sequence[float] | None = None) -> Figure:
-    """A matplotlib ``Figure`` that is not registered with pyplot.
-
-    Returning it from a notebook cell shows it once; ``fig.savefig(path)`` writes
-    it from a script. No pyplot state is touched.
-    """
-    if figsize is not None:
-        figsize = _check_figsize(figsize)
-    if _ipython() is not None:
-        # Loading pyplot in a kernel activates the inline backend, which
-        # registers the display formatters that render a returned Figure.
-        import matplotlib.pyplot  # noqa: F401
-    from matplotlib.figure import Figure
-
-    return Figure(figsize=figsize, layout="constrained")
-
-
-def save_figure(fig: Figure, path: str | os.PathLike) -> None:
-    """Save ``fig`` to ``path``; the format follows the suffix (.svg, .png, .pdf)."""
-    fig.savefig(_checks.figure_path("path", path))
 
 
 def _to_numpy(t):
@@ -265,3 +210,73 @@ def plot_training(
     if path is not None:
         save_figure(fig, path)
     return fig
+
+
+def set_axes(axes, xlabel, ylabel, xlim, ylim, xscale, yscale, legend) -> None:
+    """Label, scale and limit a matplotlib ``axes`` in one call, then add a grid (d2l's helper)."""
+    axes.set_xlabel(xlabel)
+    axes.set_ylabel(ylabel)
+    axes.set_xscale(xscale)
+    axes.set_yscale(yscale)
+    axes.set_xlim(xlim)
+    axes.set_ylim(ylim)
+    if legend:
+        axes.legend(legend)
+    axes.grid()
+
+
+def _one_axis(X) -> bool:
+    """True for a single series (a 1-D array or tensor, or a flat list of numbers)."""
+    if hasattr(X, "ndim"):
+        return X.ndim == 1
+    return isinstance(X, list) and (not X or not hasattr(X[0], "__len__"))
+
+
+def plot(
+    X,
+    Y=None,
+    xlabel: str | None = None,
+    ylabel: str | None = None,
+    legend: Sequence[str] | None = None,
+    xlim: tuple[float, float] | None = None,
+    ylim: tuple[float, float] | None = None,
+    xscale: str = "linear",
+    yscale: str = "linear",
+    fmts: Sequence[str] = ("-", "m--", "g-.", "r:"),
+    figsize: Sequence[float] = (3.5, 2.5),
+    axes=None,
+) -> None:
+    """d2l's quick line plot on pyplot's current axes (or on ``axes``).
+
+    ``X`` and ``Y`` are one series (1-D) or a list of series; with ``Y=None`` the
+    series in ``X`` are drawn against their index. One ``X`` is shared by every
+    ``Y``. Tensors are detached and moved to the CPU first.
+
+    Example:
+
+    >>> import numpy as np
+    >>> x = np.arange(0, 3, 0.1)
+    >>> plot(x, [x**2, 2 * x], legend=["x^2", "2x"])  # doctest: +SKIP
+    """
+    figsize = _check_figsize(figsize)
+    if _one_axis(X):
+        X = [X]
+    if Y is None:
+        X, Y = [[]] * len(X), X
+    elif _one_axis(Y):
+        Y = [Y]
+    if len(X) != len(Y):
+        X = X * len(Y)
+    set_figsize(figsize)
+    if axes is None:
+        from matplotlib import pyplot as plt
+
+        axes = plt.gca()
+    axes.cla()
+    for i, (x, y) in enumerate(zip(X, Y, strict=True)):
+        x, y, fmt = _to_numpy(x), _to_numpy(y), fmts[i % len(fmts)]
+        if len(x):
+            axes.plot(x, y, fmt)
+        else:
+            axes.plot(y, fmt)
+    set_axes(axes, xlabel, ylabel, xlim, ylim, xscale, yscale, legend)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import time
 
 
@@ -39,6 +40,10 @@ class Timer:
     def sum(self) -> float:
         """Total of the recorded times."""
         return float(sum(self.times))
+
+    def cumsum(self) -> list[float]:
+        """Running totals of the recorded times: ``[t1, t1 + t2, ...]``."""
+        return list(itertools.accumulate(self.times))
 
     def __enter__(self) -> Timer:
         self.start()

@@ -12,9 +12,9 @@ import torch
 
 from . import _checks
 from .data import synthetic_data
+from .figure import new_figure, save_figure
 from .loss import squared_loss
 from .model import init_params, linreg
-from .plot import new_figure, save_figure
 from .train import DivergenceError, train
 
 if TYPE_CHECKING:

@@ -1,0 +1,71 @@
+"""Figure plumbing shared by the plotting modules: a Figure outside pyplot,
+saving it, and telling whether we run in a Jupyter kernel. matplotlib and
+IPython are imported inside the functions, so importing this module is cheap."""
+
+from __future__ import annotations
+
+import math
+import numbers
+import os
+import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from . import _checks
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+
+def _ipython():
+    """The running IPython shell, or None (without importing IPython)."""
+    if "IPython" not in sys.modules:
+        return None
+    from IPython import get_ipython
+
+    return get_ipython()
+
+
+def _in_notebook() -> bool:
+    """True inside a Jupyter kernel, where figures can be drawn inline."""
+    shell = _ipython()
+    return shell is not None and getattr(shell, "kernel", None) is not None
+
+
+def _check_figsize(figsize: Sequence[float]) -> tuple[float, float]:
+    if (
+        isinstance(figsize, (str, bytes))
+        or not isinstance(figsize, Sequence)
+        or len(figsize) != 2
+        or not all(isinstance(v, numbers.Real) and not isinstance(v, bool) for v in figsize)
+    ):
+        raise TypeError(f"figsize must be a pair of numbers (width, height), got {figsize!r}")
+    width, height = (float(v) for v in figsize)
+    if not (width > 0 and height > 0 and math.isfinite(width) and math.isfinite(height)):
+        raise ValueError(
+            f"figsize must be two positive finite numbers (width, height) in inches, "
+            f"got {figsize!r}"
+        )
+    return width, height
+
+
+def new_figure(figsize: Sequence[float] | None = None) -> Figure:
+    """A matplotlib ``Figure`` that is not registered with pyplot.
+
+    Returning it from a notebook cell shows it once; ``fig.savefig(path)`` writes
+    it from a script. No pyplot state is touched.
+    """
+    if figsize is not None:
+        figsize = _check_figsize(figsize)
+    if _ipython() is not None:
+        # Loading pyplot in a kernel activates the inline backend, which
+        # registers the display formatters that render a returned Figure.
+        import matplotlib.pyplot  # noqa: F401
+    from matplotlib.figure import Figure
+
+    return Figure(figsize=figsize, layout="constrained")
+
+
+def save_figure(fig: Figure, path: str | os.PathLike) -> None:
+    """Save ``fig`` to ``path``; the format follows the suffix (.svg, .png, .pdf)."""
+    fig.savefig(_checks.figure_path("path", path))

@@ -1,0 +1,256 @@
+"""The d2l-en 1.x object-style framework (linreg_scratch.framework)."""
+
+import subprocess
+
+import pytest
+import torch
+from kernel import errors, execute, notebook, text_of
+
+from linreg_scratch import closed_form
+from linreg_scratch.framework import (
+    SGD,
+    DataModule,
+    HyperParameters,
+    LinearRegression,
+    LinearRegressionScratch,
+    Module,
+    ProgressBoard,
+    SyntheticRegressionData,
+    Trainer,
+    add_to_class,
+)
+
+
+def quiet(model):
+    model.board.display = False
+    return model
+
+
+def test_save_hyperparameters_keeps_the_arguments_but_ignored_and_private_ones():
+    class Thing(HyperParameters):
+        def __init__(self, a, b=2, _hidden=3, skip=4):
+            super().__init__()  # adds a __class__ cell to the frame
+            local = a + b  # noqa: F841 (a local of __init__ is saved too, as in the book)
+            self.save_hyperparameters(ignore=["skip"])
+
+    t = Thing(1)
+    assert (t.a, t.b) == (1, 2)
+    assert not hasattr(t, "_hidden") and not hasattr(t, "skip")
+    assert set(t.hparams) == {"a", "b", "local"}
+
+
+def test_add_to_class_attaches_and_returns_the_function():
+    class Box:
+        pass
+
+    @add_to_class(Box)
+    def size(self):
+        return 3
+
+    assert Box().size() == 3 and size(None) == 3
+
+
+def test_sgd_step_is_the_book_rule_and_zeroes_the_gradients():
+    torch.manual_seed(0)
+    w = torch.randn(3, 1, requires_grad=True)
+    X, y = torch.randn(8, 3), torch.randn(8, 1)
+    ((X @ w - y) ** 2 / 2).mean().backward()
+    grad = w.grad.clone()
+    expected = w.detach() - 0.1 * grad  # d2l-en 1.x: param -= lr * param.grad
+    SGD([w], lr=0.1).step()
+    assert torch.equal(w.detach(), expected)
+    assert torch.equal(w.grad, torch.zeros_like(w))
+    w.grad += 1
+    SGD([w, torch.zeros(1, requires_grad=True)], lr=0.1).zero_grad()  # grad None is skipped
+    assert torch.equal(w.grad, torch.zeros_like(w))
+
+
+def test_scratch_model_is_linreg_with_the_mean_squared_loss_halved():
+    torch.manual_seed(0)
+    model = LinearRegressionScratch(3, lr=0.03)
+    assert model.w.shape == (3, 1) and model.b.tolist() == [0.0]
+    assert float(model.w.detach().std()) < 0.05
+    assert {id(p) for p in model.parameters()} == {id(model.w), id(model.b)}
+    X, y = torch.randn(5, 3), torch.randn(5, 1)
+    y_hat = model(X)
+    assert torch.allclose(y_hat, X @ model.w + model.b)
+    assert torch.allclose(model.loss(y_hat, y), ((y_hat - y) ** 2).sum() / (2 * 5))
+    opt = model.configure_optimizers()
+    assert isinstance(opt, SGD) and opt.lr == 0.03 and opt.params[0] is model.w
+
+
+def test_concise_model_starts_from_small_weights_and_zero_bias():
+    # The book sets weight.data.normal_(0, 0.01) on a lazy layer, which its first call
+    # overwrites with the default init; ours draws N(0, 0.01^2) when the layer learns d.
+    torch.manual_seed(0)
+    model = LinearRegression(lr=0.03)
+    model(torch.randn(4, 50))
+    w, b = model.get_w_b()
+    assert w.shape == (1, 50) and b.tolist() == [0.0]
+    assert 0.005 < float(w.std()) < 0.015
+    y_hat, y = torch.randn(6, 1), torch.randn(6, 1)
+    assert torch.allclose(model.loss(y_hat, y), ((y_hat - y) ** 2).mean())
+
+
+def test_synthetic_regression_data_draws_as_the_book_does():
+    # The book: X = randn(n, d); noise = randn(n, 1) * noise; y = X @ w + b + noise.
+    w = torch.tensor([2, -3.4])
+    torch.manual_seed(7)
+    X = torch.randn(30, 2)
+    noise = torch.randn(30, 1) * 0.01
+    y = X @ w.reshape(-1, 1) + 4.2 + noise
+    torch.manual_seed(7)
+    data = SyntheticRegressionData(w, 4.2, num_train=20, num_val=10, batch_size=8)
+    assert torch.equal(data.X, X) and torch.allclose(data.y, y, atol=1e-6)
+    assert data.w is w and data.b == 4.2 and data.hparams["num_val"] == 10
+    train, val = data.train_dataloader(), data.val_dataloader()
+    assert [len(b[0]) for b in train] == [8, 8, 4] and len(val) == 2
+    val_rows = torch.cat([b[0] for b in val])
+    assert torch.equal(val_rows, X[20:])  # validation is not shuffled
+
+
+def test_data_module_base_needs_a_get_dataloader():
+    with pytest.raises(NotImplementedError):
+        DataModule().train_dataloader()
+
+
+def test_module_without_net_or_forward_says_so():
+    with pytest.raises(NotImplementedError, match=r"self\.net"):
+        Module()(torch.ones(1))
+    with pytest.raises(RuntimeError, match=r"Trainer\.fit"):
+        Module().plot("loss", torch.tensor(1.0), train=True)
+
+
+def _fit_like_the_book(model, data, max_epochs):
+    """An independent replay of d2l-en 1.x's loop: zero_grad, backward, step, per batch."""
+    opt = model.configure_optimizers()
+    for _ in range(max_epochs):
+        for X, y in data.train_dataloader():
+            loss = model.loss(model(X), y)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+        with torch.no_grad():  # validation draws the loader's seed, as the book's does
+            for X, y in data.val_dataloader():
+                model.loss(model(X), y)
+
+
+@pytest.mark.parametrize(
+    "make", [lambda: LinearRegressionScratch(2, lr=0.03), lambda: LinearRegression(0.03)]
+)
+def test_trainer_takes_the_same_steps_as_the_book_loop(make):
+    torch.manual_seed(1)
+    data = SyntheticRegressionData(torch.tensor([2, -3.4]), 4.2, num_train=200, num_val=50)
+    torch.manual_seed(2)
+    ours = quiet(make())
+    Trainer(max_epochs=2).fit(ours, data)
+    torch.manual_seed(2)
+    theirs = quiet(make())
+    _fit_like_the_book(theirs, data, 2)
+    for p, q in zip(ours.parameters(), theirs.parameters(), strict=True):
+        assert torch.allclose(p, q, atol=1e-6)
+
+
+def test_trainer_fit_converges_to_the_least_squares_solution():
+    torch.manual_seed(3)
+    data = SyntheticRegressionData(torch.tensor([2, -3.4]), 4.2)
+    model = quiet(LinearRegressionScratch(2, lr=0.03))
+    trainer = Trainer(max_epochs=10)
+    trainer.fit(model, data)
+    w_star, b_star = closed_form(data.X[:1000], data.y[:1000])
+    assert torch.allclose(model.w.detach(), w_star, atol=1e-3)
+    assert torch.allclose(model.b.detach(), b_star, atol=1e-3)
+    assert (trainer.epoch, trainer.train_batch_idx, trainer.val_batch_idx) == (9, 320, 320)
+    # the board recorded 2 training and 1 validation point per epoch
+    assert len(model.board.data["train_loss"]) == 20 and len(model.board.data["val_loss"]) == 10
+    assert model.board.data["val_loss"][-1][1] < 1e-3 < model.board.data["val_loss"][0][1]
+
+
+def test_gradient_clipping_caps_the_joint_norm():
+    model = LinearRegressionScratch(2, lr=0.1)
+    model.w.grad = torch.tensor([[3.0], [0.0]])
+    model.b.grad = torch.tensor([4.0])
+    Trainer(max_epochs=1, gradient_clip_val=1.0).clip_gradients(1.0, model)
+    assert torch.allclose(model.w.grad, torch.tensor([[0.6], [0.0]]))
+    assert torch.allclose(model.b.grad, torch.tensor([0.8]))
+    Trainer(max_epochs=1).clip_gradients(10.0, model)  # under the cap: unchanged
+    assert torch.allclose(model.b.grad, torch.tensor([0.8]))
+
+
+def test_clipped_training_moves_at_most_lr_times_the_cap_per_step():
+    torch.manual_seed(4)
+    data = SyntheticRegressionData(torch.tensor([2, -3.4]), 4.2, num_train=64, num_val=0)
+    model = quiet(LinearRegressionScratch(2, lr=0.1))
+    start = torch.cat([model.w.detach().reshape(-1), model.b.detach()])
+    Trainer(max_epochs=1, gradient_clip_val=0.5).fit(model, data)
+    end = torch.cat([model.w.detach().reshape(-1), model.b.detach()])
+    assert float((end - start).norm()) <= 2 * 0.1 * 0.5 + 1e-6  # two batches of 32
+
+
+def test_trainer_without_a_gpu_trains_on_the_cpu():
+    trainer = Trainer(max_epochs=1, num_gpus=1)
+    assert len(trainer.gpus) == min(1, torch.cuda.device_count())
+
+
+@pytest.mark.parametrize(
+    "call, match",
+    [
+        (lambda: Trainer(max_epochs=0), "max_epochs"),
+        (lambda: Trainer(max_epochs=1, gradient_clip_val=-1), "gradient_clip_val"),
+        (lambda: SGD([torch.zeros(1)], lr=0), "lr"),
+        (lambda: LinearRegressionScratch(0, lr=0.1), "num_inputs"),
+        (lambda: SyntheticRegressionData([1.0], 0.0, batch_size=0), "batch_size"),
+        (lambda: ProgressBoard().draw(1, 1, "a", every_n=0), "every_n"),
+        (lambda: ProgressBoard(figsize=(0, 1)), "figsize"),
+    ],
+)
+def test_bad_arguments_are_named(call, match):
+    with pytest.raises((ValueError, TypeError), match=match):
+        call()
+
+
+def test_progress_board_averages_every_n_points_and_prints_in_a_terminal(capsys):
+    board = ProgressBoard(xlabel="step")
+    for x in range(6):
+        board.draw(x, torch.tensor(float(x)), "up", every_n=3)
+    assert board.data["up"] == [(1.0, 1.0), (4.0, 4.0)]
+    assert capsys.readouterr().out.splitlines() == ["step 1: up 1", "step 4: up 4"]
+    board.display = False
+    board.draw(0, 0, "up")
+    assert capsys.readouterr().out == ""
+
+
+def test_training_prints_its_losses_in_a_terminal(python):
+    code = (
+        "import torch\nfrom linreg_scratch import d2l\ntorch.manual_seed(0)\n"
+        "data = d2l.SyntheticRegressionData(w=d2l.tensor([2, -3.4]), b=4.2)\n"
+        "d2l.Trainer(max_epochs=3).fit(d2l.LinearRegressionScratch(2, lr=0.03), data)\n"
+        "anim = d2l.Animator(xlabel='epoch', legend=['a', 'b'])\nanim.add(1, [0.5, 0.25])\n"
+    )
+    out = subprocess.run([python, "-c", code], capture_output=True, text=True, check=True)
+    lines = out.stdout.splitlines()
+    assert len(lines) == 3 * 3 + 1, lines  # 2 training + 1 validation point per epoch
+    assert [ln.split(":")[1].split()[0] for ln in lines[:3]] == ["train_loss"] * 2 + ["val_loss"]
+    assert lines[2].startswith("epoch 1:") and lines[8].startswith("epoch 3:")
+    val_losses = [float(ln.split()[-1]) for ln in lines[:9] if "val_loss" in ln]
+    assert val_losses[0] > val_losses[1] > val_losses[2]
+    assert lines[9] == "epoch 1: a 0.5, b 0.25"
+
+
+def test_board_and_animator_draw_in_place_in_a_kernel(tmp_path):
+    nb = execute(
+        notebook(
+            "from linreg_scratch import d2l",
+            "board = d2l.ProgressBoard(xlabel='t', ylabel='v', yscale='log')\n"
+            "for t in range(1, 41):\n    board.draw(t, 1 / t, 'inverse', every_n=4)",
+            "print(board.rendered)",
+            "anim = d2l.Animator(xlabel='epoch', legend=['loss'])\n"
+            "for e in range(1, 6):\n    anim.add(e, [1 / e])",
+        ),
+        tmp_path,
+    )
+    assert not errors(nb), errors(nb)
+    for cell in nb.cells[1], nb.cells[3]:
+        kinds = [set(o.get("data", {})) & {"image/svg+xml", "image/png"} for o in cell.outputs]
+        assert len(cell.outputs) == 1 and kinds[0], cell.outputs  # one figure, updated
+    assert text_of(nb.cells[2]).strip() == "{'inverse': 10}"
