@@ -60,6 +60,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--plot", metavar="FILE", help="save the loss curve and the fit (.svg, .png or .pdf)"
     )
+    p.add_argument(
+        "--animate",
+        metavar="FILE",
+        help="save an animation of the SGD path (.gif or .html; two inputs only)",
+    )
     return p
 
 
@@ -81,9 +86,19 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.plot and not args.plot.lower().endswith((".svg", ".png", ".pdf")):
         parser.error(f"argument --plot: file must end in .svg, .png or .pdf, got {args.plot!r}")
+    if args.animate:
+        from .animation import animation_suffix
+
+        if args.num_inputs != 2:
+            parser.error("argument --animate: needs --num-inputs 2 (a landscape over w1, w2)")
+        try:
+            animation_suffix(args.animate)
+        except ValueError as err:
+            parser.error(f"argument --animate: {err}")
     gen = torch.Generator().manual_seed(args.seed)
     true_w = _true_weights(args.num_inputs, gen)
     features, labels = synthetic_data(true_w, TRUE_B, args.num_examples, args.noise, generator=gen)
+    replay = torch.Generator().set_state(gen.get_state())  # the animation retraces this run
     w, b = init_params(args.num_inputs, generator=gen)
     print(
         f"linear regression from scratch: {args.num_examples} examples, "
@@ -120,6 +135,12 @@ def main(argv: list[str] | None = None) -> int:
         path_of_w = trajectory.stack(0) if trajectory is not None else None
         plot_training(losses, features, labels, w, b, path=args.plot, trajectory=path_of_w)
         print(f"plot saved to {args.plot}")
+    if args.animate:
+        from .animation import animate_sgd
+
+        settings = {"lr": args.lr, "batch_size": args.batch_size, "num_epochs": args.epochs}
+        animate_sgd(features, labels, generator=replay, **settings).save(args.animate)
+        print(f"animation saved to {args.animate}")
     return 0
 
 

@@ -37,8 +37,9 @@ class Run:
     ``path: (steps + 1, 2)`` is ``w`` at the start and after every update,
     ``bias: (steps + 1,)`` the bias, ``losses: (steps + 1,)`` the mean squared
     loss over all the data at each point, ``epochs: (steps + 1,)`` the epoch
-    each point belongs to (0 for the start). ``diverged`` is None or says where
-    the loss stopped being finite (the path then ends at the last finite point).
+    each point belongs to (0 for the start). ``diverged`` is None, or says where
+    the loss stopped being finite (the path then ends at the last finite point)
+    or that it ended higher than it started.
     """
 
     path: torch.Tensor
@@ -103,6 +104,8 @@ def record_run(
         keep = int((~finite).nonzero()[0])
         path, bias, losses, epochs = path[:keep], bias[:keep], losses[:keep], epochs[:keep]
         diverged = diverged or "the loss stopped being finite"
+    elif len(losses) > 1 and losses[-1] > losses[0]:  # still finite, but going the wrong way
+        diverged = f"the loss grew from {float(losses[0]):.3g} to {float(losses[-1]):.3g}"
     return Run(path, bias, losses, epochs, lr, batch_size, num_epochs, diverged)
 
 
