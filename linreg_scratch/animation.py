@@ -130,8 +130,9 @@ class Scene:
     """The figure of one run: static background drawn once, moving parts updated.
 
     ``show(step)`` puts the figure in the state after ``step`` updates: the path
-    up to there, the next mini-batch step (orange arrow) and the full-batch step
-    (white arrow) from the current point, and the loss curve up to there.
+    up to there, the direction the next mini-batch moves ``w`` (orange arrow) and
+    the direction of the full-batch gradient step (white arrow) from the current
+    point, both at one fixed length, and the loss curve up to there.
     """
 
     def __init__(
@@ -183,13 +184,10 @@ class Scene:
         self.full_arrow = FancyArrowPatch((0, 0), (0, 0), color="white", **style)
         for arrow in (self.batch_arrow, self.full_arrow):
             ax_land.add_patch(arrow)
-        # Late steps are tiny; both arrows are stretched by one factor so they stay visible.
-        width = abs(ax_land.get_xlim()[1] - ax_land.get_xlim()[0])
-        longest = float((run.lr * self.full_grad).norm(dim=1).max()) if len(run.path) else 0.0
-        self.scale = _nice_scale(0.3 * width / longest) if longest > 0 else 1
-        times = f" (x{self.scale})" if self.scale > 1 else ""
-        ax_land.plot([], [], color="orange", label=text("mini-batch step", "小批量的一步") + times)
-        ax_land.plot([], [], color="white", label=text("full-batch step", "全批量的一步") + times)
+        # Directions only, at one fixed length: late steps are far too small to see.
+        self.arrow_length = 0.15 * abs(ax_land.get_xlim()[1] - ax_land.get_xlim()[0])
+        ax_land.plot([], [], color="orange", label=text("mini-batch direction", "小批量梯度的方向"))
+        ax_land.plot([], [], color="white", label=text("full-batch direction", "全批量梯度的方向"))
         ax_land.legend(loc="lower left", fontsize=6, framealpha=0.8)
         if run.diverged:
             ax_land.plot(*run.path[-1].tolist(), "x", color="red", markersize=10, mew=2)
@@ -231,16 +229,22 @@ class Scene:
         here = path[-1]
         self.path_line.set_data(path[:, 0], path[:, 1])
         self.point.set_data([here[0]], [here[1]])
-        if step + 1 < len(run.path):  # the update the next mini-batch makes
-            end = here + self.scale * (run.path[step + 1].numpy() - here)
-            self.batch_arrow.set_positions(tuple(here), tuple(end))
-            self.batch_arrow.set_visible(True)
+        if step + 1 < len(run.path):  # the way the next mini-batch moves w
+            self._point_arrow(self.batch_arrow, here, run.path[step + 1].numpy() - here)
         else:
             self.batch_arrow.set_visible(False)
-        target = here - self.scale * run.lr * self.full_grad[step].numpy()
-        self.full_arrow.set_positions(tuple(here), tuple(target))
+        self._point_arrow(self.full_arrow, here, -self.full_grad[step].numpy())
         self.loss_line.set_data(range(step + 1), run.losses[: step + 1].numpy())
         self.loss_point.set_data([step], [float(run.losses[step])])
+
+    def _point_arrow(self, arrow, start, direction) -> None:
+        import numpy as np
+
+        norm = float(np.hypot(*direction))
+        arrow.set_visible(norm > 0)
+        if norm > 0:
+            end = start + self.arrow_length * direction / norm
+            arrow.set_positions(tuple(start), tuple(end))
 
     def render(self, step: int):
         """The frame after ``step`` updates as an RGB ``PIL.Image`` (blitted)."""
@@ -258,20 +262,6 @@ class Scene:
         for artist in self.moving:
             artist.set_animated(False)
         return self.fig
-
-
-def _nice_scale(limit: float) -> int:
-    """The largest of 1, 2, 5, 10, 20, 50, ... that is at most ``limit`` (at least 1).
-
-    >>> _nice_scale(0.3), _nice_scale(7.9), _nice_scale(230)
-    (1, 5, 200)
-    """
-    best = 1
-    for power in range(7):
-        for digit in (1, 2, 5):
-            if digit * 10**power <= limit:
-                best = digit * 10**power
-    return best
 
 
 class SGDAnimation:
