@@ -108,7 +108,7 @@ def test_save_html_is_a_standalone_player_with_every_frame(anim, tmp_path):
 def test_a_diverging_run_ends_at_its_last_finite_point(data):
     features, labels = data
     anim = animate_sgd(
-        features, labels, lr=5.0, frames=10, generator=torch.Generator().manual_seed(0)
+        features, labels, lr=50.0, frames=10, generator=torch.Generator().manual_seed(0)
     )
     assert anim.run.diverged and "became" in anim.run.diverged
     assert torch.isfinite(anim.run.path).all() and torch.isfinite(anim.run.losses).all()
