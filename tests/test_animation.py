@@ -151,3 +151,15 @@ def test_needs_two_features_and_a_known_suffix(anim, tmp_path):
         anim.save(tmp_path / "run.mp4")
     with pytest.raises(ValueError, match="folder"):
         anim.save(tmp_path / "missing" / "run.gif")
+
+
+def test_importing_the_package_loads_no_plotting_or_widgets(python):
+    import subprocess
+
+    code = (
+        "import sys, linreg_scratch; from linreg_scratch import animate_sgd, explore; "
+        "print(sorted(m for m in ('matplotlib', 'ipywidgets', 'PIL') if m in sys.modules))"
+    )
+    out = subprocess.run([python, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"
