@@ -104,9 +104,8 @@ def record_run(
         keep = int((~finite).nonzero()[0])
         path, bias, losses, epochs = path[:keep], bias[:keep], losses[:keep], epochs[:keep]
         diverged = diverged or "the loss stopped being finite"
-    elif (
-        diverged is None and len(losses) > 1 and losses[-1] > losses[0]
-    ):  # still finite, but going the wrong way
+    elif diverged is None and len(losses) > 1 and losses[-1] > losses[0]:
+        # still finite, but it ended higher than it started
         diverged = f"the loss grew from {float(losses[0]):.3g} to {float(losses[-1]):.3g}"
     return Run(path, bias, losses, epochs, lr, batch_size, num_epochs, diverged)
 
