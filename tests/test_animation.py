@@ -163,3 +163,24 @@ def test_importing_the_package_loads_no_plotting_or_widgets(python):
     out = subprocess.run([python, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
+
+
+def test_chinese_labels_find_a_chinese_font(data):
+    import warnings
+
+    from matplotlib import font_manager
+
+    from linreg_scratch import lang
+
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    if not installed & set(lang.CJK_FONTS):
+        pytest.skip("no Chinese font installed (Debian: apt-get install fonts-wqy-microhei)")
+    features, labels = data
+    lang.set_language("zh")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # a missing glyph is a UserWarning
+            anim = animate_sgd(features, labels, frames=2, num_epochs=1)
+    finally:
+        lang.set_language("en")
+    assert len(anim) == 2
