@@ -81,7 +81,7 @@ def plot_loss_landscape(
         trajectory = recorder.stack(0)
         note = text(
             f"SGD, lr={lr:g}, batch {batch_size}, {num_epochs} epochs",
-            f"SGD，lr={lr:g}，批量大小 {batch_size}，{num_epochs} 轮",
+            f"SGD，lr={lr:g}，批量大小 {batch_size}，{num_epochs} 个迭代周期",
         )
         note += outcome
     fig = new_figure((4.2, 3.4))
