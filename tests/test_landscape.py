@@ -49,3 +49,14 @@ def test_a_diverging_run_is_drawn_not_raised(data):
 def test_the_landscape_needs_two_features():
     with pytest.raises(ValueError, match=r"exactly 2 features.*\(10, 3\)"):
         plot_loss_landscape(torch.zeros(10, 3), torch.zeros(10))
+
+
+def test_the_landscape_is_drawn_to_scale_by_default(data):
+    features, labels = data
+    gen = torch.Generator().manual_seed(0)
+    ax = plot_loss_landscape(features, labels, generator=gen).axes[0]
+    assert ax.get_aspect() == 1.0  # one unit of w1 as long as one unit of w2
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    assert x1 - x0 == pytest.approx(y1 - y0)
+    free = plot_loss_landscape(features, labels, equal_aspect=False, generator=gen).axes[0]
+    assert free.get_aspect() == "auto"
