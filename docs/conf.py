@@ -46,3 +46,8 @@ html_theme = "furo"
 html_title = "linreg_scratch"
 html_static_path = ["_static"]
 html_favicon = "_static/favicon.svg"  # without one, browsers ask for /favicon.ico and get 404
+
+# explore()'s sliders need a live kernel. On the site its output shows the still picture it
+# also provides (text/html), and no widget manager is loaded from a CDN: pages stay offline.
+nb_mime_priority_overrides = [("html", "application/vnd.jupyter.widget-view+json", None)]
+nb_ipywidgets_js = {}

@@ -7,8 +7,10 @@ IPython. ``from linreg_scratch import *`` gives the tutorial's names
 ``set_figsize``) and this package's own.
 """
 
+from .animation import animate_sgd
 from .data import data_iter, synthetic_data
 from .datasets import penguins
+from .explore import explore
 from .gradcheck import grad_check
 from .landscape import plot_loss_landscape
 from .lang import get_language, set_language
@@ -30,8 +32,10 @@ __all__ = [
     "Sweep",
     "Timer",
     "Trajectory",
+    "animate_sgd",
     "closed_form",
     "data_iter",
+    "explore",
     "get_language",
     "grad_check",
     "init_params",

@@ -84,6 +84,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="penguins: body mass (g) from flipper and bill length (mm), real measurements, "
         "features standardised (needs pip install 'linreg-scratch[data]')",
     )
+    p.add_argument(
+        "--animate",
+        metavar="FILE",
+        help="save an animation of the SGD path (.gif or .html; two inputs only)",
+    )
     return p
 
 
@@ -116,9 +121,19 @@ def main(argv: list[str] | None = None) -> int:
             f"argument --num-examples/--num-inputs: N * D must be at most {MAX_VALUES} "
             f"(the data must fit in memory), got {args.num_examples} * {args.num_inputs}"
         )
+    if args.animate:
+        from .animation import animation_suffix
+
+        if args.num_inputs != 2:
+            parser.error("argument --animate: needs --num-inputs 2 (a landscape over w1, w2)")
+        try:
+            animation_suffix(args.animate)
+        except ValueError as err:
+            parser.error(f"argument --animate: {err}")
     gen = torch.Generator().manual_seed(args.seed)
     true_w = _true_weights(args.num_inputs, gen)
     features, labels = synthetic_data(true_w, TRUE_B, args.num_examples, args.noise, generator=gen)
+    replay = torch.Generator().set_state(gen.get_state())  # the animation retraces this run
     w, b = init_params(args.num_inputs, generator=gen)
     print(
         f"linear regression from scratch: {args.num_examples} examples, "
@@ -155,6 +170,12 @@ def main(argv: list[str] | None = None) -> int:
         path_of_w = trajectory.stack(0) if trajectory is not None else None
         plot_training(losses, features, labels, w, b, path=args.plot, trajectory=path_of_w)
         print(f"plot saved to {args.plot}")
+    if args.animate:
+        from .animation import animate_sgd
+
+        settings = {"lr": args.lr, "batch_size": args.batch_size, "num_epochs": args.epochs}
+        animate_sgd(features, labels, generator=replay, **settings).save(args.animate)
+        print(f"animation saved to {args.animate}")
     return 0
 
 
@@ -164,7 +185,7 @@ def _penguins(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from .scaling import standardize, unscale
     from .solve import closed_form
 
-    for flag in ("num_examples", "num_inputs", "noise"):
+    for flag in ("num_examples", "num_inputs", "noise", "animate"):
         if getattr(args, flag) != parser.get_default(flag):
             parser.error(f"argument --{flag.replace('_', '-')}: applies to --data synthetic only")
     epochs = 30 if args.epochs is None else args.epochs

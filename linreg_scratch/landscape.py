@@ -10,6 +10,7 @@ import torch
 
 from . import _checks
 from .figure import new_figure, save_figure
+from .lang import text
 from .loss import squared_loss
 from .model import init_params, linreg
 from .solve import closed_form
@@ -30,7 +31,7 @@ def plot_loss_landscape(
     batch_size: int = 10,
     num_epochs: int = 3,
     generator: torch.Generator | None = None,
-    equal_aspect: bool = False,
+    equal_aspect: bool = True,
 ) -> Figure:
     """Contour the mean squared loss over ``(w1, w2)`` for two features.
 
@@ -40,8 +41,9 @@ def plot_loss_landscape(
     without one, SGD is run from :func:`init_params` with ``lr``, ``batch_size``
     and ``num_epochs`` (through ``generator`` or torch's global RNG) and its path
     is drawn. A run that diverges is drawn up to the point where it blew up.
-    ``equal_aspect=True`` draws both axes to the same scale, so a thin valley
-    looks as thin as it is. Returns the Figure and saves it to ``path`` when one is given.
+    With ``equal_aspect`` (the default) one unit of ``w1`` is as long as one unit
+    of ``w2``, so round contours look round and stretched ones look stretched.
+    Returns the Figure and saves it to ``path`` when one is given.
 
     Example:
 
@@ -87,11 +89,17 @@ def plot_loss_landscape(
                 callback=recorder,
             )
         except DivergenceError:
-            outcome = " (diverged)"
+            outcome = text(" (diverged)", "（发散）")
         trajectory = recorder.stack(0)
-        note = f"SGD, lr={lr:g}, batch {batch_size}, {num_epochs} epochs{outcome}"
+        note = text(
+            f"SGD, lr={lr:g}, batch {batch_size}, {num_epochs} epochs",
+            f"SGD，lr={lr:g}，批量大小 {batch_size}，{num_epochs} 个迭代周期",
+        )
+        note += outcome
     fig = new_figure((4.2, 3.4))
-    draw_loss_landscape(fig.add_subplot(), features, labels, trajectory, note, equal_aspect)
+    draw_loss_landscape(
+        fig.add_subplot(), features, labels, trajectory, note, equal_aspect=equal_aspect
+    )
     if path is not None:
         save_figure(fig, path)
     return fig
@@ -103,9 +111,16 @@ def draw_loss_landscape(
     labels: torch.Tensor,
     trajectory: torch.Tensor | None = None,
     note: str = "",
+    *,
     equal_aspect: bool = False,
+    show_path: bool = True,
 ) -> None:
-    """Draw the landscape of :func:`plot_loss_landscape` into an existing ``ax``."""
+    """Draw the landscape of :func:`plot_loss_landscape` into an existing ``ax``.
+
+    The view is sized to hold ``trajectory``; ``show_path=False`` leaves the path
+    itself out (an animation draws it step by step). ``equal_aspect`` draws both
+    axes to the same scale, over the same span around ``w*``.
+    """
     import numpy as np
     from matplotlib.colors import LogNorm
 
@@ -134,8 +149,8 @@ def draw_loss_landscape(
     levels = np.geomspace(low, max(float(loss.max()), low * 10), 16)
     shade = ax.contourf(W1, W2, loss, levels=levels, norm=LogNorm(), cmap="viridis")
     ax.contour(W1, W2, loss, levels=levels, colors="white", linewidths=0.3, alpha=0.6)
-    ax.figure.colorbar(shade, ax=ax, label="mean squared loss", format="%.0e")
-    if path is not None and len(path):
+    ax.figure.colorbar(shade, ax=ax, label=text("mean squared loss", "均方损失"), format="%.0e")
+    if show_path and path is not None and len(path):
         ax.plot(
             path[:, 0],
             path[:, 1],
@@ -143,17 +158,29 @@ def draw_loss_landscape(
             color="orange",
             markersize=2,
             linewidth=0.8,
-            label="SGD path",
+            label=text("SGD path", "SGD 路径"),
         )
-        ax.plot(path[0, 0], path[0, 1], "o", color="orange", markersize=5, label="start")
-    ax.plot(w_star[0], w_star[1], "*", color="red", markersize=12, label="exact minimum")
+        ax.plot(
+            path[0, 0], path[0, 1], "o", color="orange", markersize=5, label=text("start", "起点")
+        )
+    ax.plot(
+        w_star[0],
+        w_star[1],
+        "*",
+        color="red",
+        markersize=12,
+        label=text("exact minimum", "精确最小值"),
+    )
     ax.set_xlim(grid[0][0], grid[0][-1])
     ax.set_ylim(grid[1][0], grid[1][-1])
     if equal_aspect:
-        ax.set_aspect("equal")
+        ax.set_aspect("equal", adjustable="box")
     ax.set_xlabel("$w_1$")
     ax.set_ylabel("$w_2$")
-    ax.set_title(f"loss at b = {float(b_star):.3g}" + (f"\n{note}" if note else ""), fontsize=9)
+    ax.set_title(
+        text("loss at b = ", "损失，b = ") + f"{float(b_star):.3g}" + (f"\n{note}" if note else ""),
+        fontsize=9,
+    )
     ax.legend(loc="lower left", fontsize=7, framealpha=0.8)
 
 

@@ -26,6 +26,7 @@ def set_language(language: str) -> None:
     if not isinstance(language, str) or language not in LANGUAGES:
         raise ValueError(f"language must be one of {LANGUAGES}, got {language!r}")
     _state["language"] = language
+    _figure_fonts(language)
 
 
 def get_language() -> str:
@@ -54,3 +55,34 @@ def language(name: str) -> Iterator[None]:
 def text(en: str, zh: str) -> str:
     """``en`` or ``zh``, whichever the current language is."""
     return zh if _state["language"] == "zh" else en
+
+
+#: Fonts with Chinese glyphs, tried in this order (Debian/Ubuntu, Noto, Windows, macOS).
+CJK_FONTS = (
+    "WenQuanYi Micro Hei",
+    "Noto Sans CJK SC",
+    "Source Han Sans SC",
+    "Microsoft YaHei",
+    "SimHei",
+    "PingFang SC",
+    "Heiti SC",
+    "Arial Unicode MS",
+)
+
+
+def _figure_fonts(language: str) -> None:
+    """For "zh", let matplotlib fall back to an installed Chinese font for CJK glyphs.
+
+    Latin text keeps matplotlib's default font (listed first). Without any of
+    ``CJK_FONTS`` installed nothing changes (matplotlib then warns about missing glyphs).
+    """
+    import matplotlib
+    from matplotlib import font_manager
+
+    if language == "zh":
+        installed = {f.name for f in font_manager.fontManager.ttflist}
+        chinese = [name for name in CJK_FONTS if name in installed]
+        if chinese:
+            matplotlib.rcParams["font.family"] = ["DejaVu Sans", *chinese, "sans-serif"]
+    elif "DejaVu Sans" in matplotlib.rcParams["font.family"][:1]:
+        matplotlib.rcParams["font.family"] = ["sans-serif"]

@@ -13,6 +13,7 @@ import torch
 from . import _checks
 from .data import synthetic_data
 from .figure import new_figure, save_figure
+from .lang import text
 from .loss import squared_loss
 from .model import init_params, linreg
 from .train import DivergenceError, train
@@ -42,22 +43,26 @@ class Sweep:
         return [math.inf if d else ls[-1] for ls, d in zip(self.losses, self.diverged, strict=True)]
 
     def __str__(self) -> str:
-        rows = [f"{self.param_name:>12}  {'final loss':>12}  status"]
-        for value, loss, why in zip(self.values, self.final_losses, self.diverged, strict=True):
-            rows.append(f"{value:>12g}  {loss:>12.3e}  {'diverged: ' + why if why else 'ok'}")
+        """One row per run: the value, its last finite loss and whether it diverged."""
+        rows = [f"{self.param_name:>12}  {'last loss':>12}  status"]
+        for value, ls, why in zip(self.values, self.losses, self.diverged, strict=True):
+            finite = [v for v in ls if math.isfinite(v)]
+            last = f"{finite[-1]:.3e}" if finite else "-"
+            rows.append(f"{value:>12g}  {last:>12}  {'diverged: ' + why if why else 'ok'}")
         return "\n".join(rows)
 
     def plot(self, path: str | os.PathLike | None = None) -> Figure:
         """Loss curves of all runs (left) and final loss against the value (right).
 
-        A diverged run ends in a red cross on the left and is marked "diverged" at
-        the top of the right panel, instead of stretching the axes to infinity.
+        A diverged run ends in a red cross on the left and gets a red cross at the
+        top of the right panel, instead of stretching the axes to infinity. The
+        legend sits beside the panels, so it never covers a curve.
         """
         if path is not None:
             path = _checks.figure_path("path", path)
         if not self.losses:
             raise ValueError("this Sweep holds no runs: make one with sweep(...)")
-        fig = new_figure((7.5, 3.0))
+        fig = new_figure((9.0, 3.0))
         ax_curves, ax_final = fig.subplots(1, 2)
         # Diverged runs are cut where they leave the range of the healthy ones.
         healthy = [
@@ -66,7 +71,9 @@ class Sweep:
         top = 10 * max(healthy or [ls[0] for ls in self.losses])
         num_epochs = max(len(ls) for ls in self.losses) - 1
         for value, ls, why in zip(self.values, self.losses, self.diverged, strict=True):
-            label = f"{self.param_name}={value:g}" + (" (diverged)" if why else "")
+            label = f"{self.param_name}={value:g}" + (
+                text(" (diverged)", "（发散）") if why else ""
+            )
             shown = [v for v in ls if math.isfinite(v) and v <= top]
             (line,) = ax_curves.plot(range(len(shown)), shown, "o-", markersize=3, label=label)
             if why:  # a dashed line up to the top edge, at the epoch where it blew up
@@ -79,9 +86,10 @@ class Sweep:
                 )
         ax_curves.set_yscale("log")
         ax_curves.set_ylim(top=top)
-        ax_curves.set_xlabel("epoch")
-        ax_curves.set_ylabel("mean squared loss")
-        ax_curves.legend(fontsize=7)
+        ax_curves.set_xlabel(text("epoch", "迭代周期"))
+        ax_curves.set_ylabel(text("mean squared loss", "均方损失"))
+        # beside the panels, not over the curves
+        fig.legend(*ax_curves.get_legend_handles_labels(), loc="outside right upper", fontsize=7)
         ax_curves.grid(True, alpha=0.3)
         ok = [
             (v, f) for v, f in zip(self.values, self.final_losses, strict=True) if math.isfinite(f)
@@ -90,32 +98,26 @@ class Sweep:
             ax_final.plot(*zip(*ok, strict=True), "o-")
         else:  # nothing finite to show: keep a sensible log axis for the marks
             ax_final.set_ylim(1e-4, 1e2)
-        for value, why in zip(self.values, self.diverged, strict=True):
-            if why:
-                ax_final.plot(
-                    value,
-                    1.0,
-                    "x",
-                    color="red",
-                    markersize=10,
-                    markeredgewidth=2,
-                    transform=ax_final.get_xaxis_transform(),
-                    clip_on=False,
-                )
-                ax_final.annotate(
-                    "diverged",
-                    (value, 1.0),
-                    xycoords=ax_final.get_xaxis_transform(),
-                    textcoords="offset points",
-                    xytext=(0, 6),
-                    ha="center",
-                    fontsize=7,
-                    color="red",
-                )
+        bad = [value for value, why in zip(self.values, self.diverged, strict=True) if why]
+        if bad:  # one cross per diverged run at the top edge, named once in a legend
+            ax_final.plot(
+                bad,
+                [1.0] * len(bad),
+                "x",
+                color="red",
+                markersize=10,
+                markeredgewidth=2,
+                transform=ax_final.get_xaxis_transform(),
+                clip_on=False,
+                linestyle="none",
+                label=text("diverged", "发散"),
+            )
+            ax_final.legend(loc="lower left", fontsize=7)
         ax_final.set_xscale("log")
         ax_final.set_yscale("log")
         ax_final.set_xlabel(self.param_name)
-        ax_final.set_ylabel(f"loss after {len(self.losses[0]) - 1 if self.losses else 0} epochs")
+        epochs = len(self.losses[0]) - 1 if self.losses else 0
+        ax_final.set_ylabel(text(f"loss after {epochs} epochs", f"{epochs} 个迭代周期后的损失"))
         ax_final.grid(True, alpha=0.3)
         if path is not None:
             save_figure(fig, path)

@@ -197,3 +197,73 @@ def test_penguins_without_the_data_extra_says_what_to_install(python):
     out = subprocess.run([python, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.returncode == 1
     assert "pip install 'linreg-scratch[data]'" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_animate_saves_the_run_it_printed(python, tmp_path):
+    from PIL import Image
+
+    gif = tmp_path / "run.gif"
+    out = run_cli(python, "--num-examples", "200", "--seed", "5", "--animate", str(gif))
+    assert out.returncode == 0, out.stderr
+    assert f"animation saved to {gif}" in out.stdout
+    with Image.open(gif) as image:
+        assert image.n_frames == 60  # 3 epochs x 20 batches + start = 61 steps, 60 frames
+    page = tmp_path / "run.html"
+    assert run_cli(python, "--num-examples", "50", "--animate", str(page)).returncode == 0
+    frames = page.read_text(encoding="utf-8").count("data:image/png;base64,")
+    assert frames == 5 * 3 + 1 + 1  # 5 batches x 3 epochs + the start, and the first <img>
+
+
+def test_animate_replays_the_cli_run():
+    import torch
+
+    from linreg_scratch.__main__ import main
+
+    calls = {}
+
+    def spy(features, labels, **kwargs):
+        calls["w0"] = linreg_scratch_init(kwargs["generator"])
+        raise SystemExit(0)
+
+    import linreg_scratch.animation as animation
+
+    original = animation.animate_sgd
+    animation.animate_sgd = spy
+    try:
+        with pytest.raises(SystemExit):
+            main(["--num-examples", "30", "--seed", "9", "--animate", "/tmp/unused.gif"])
+    finally:
+        animation.animate_sgd = original
+    gen = torch.Generator().manual_seed(9)
+    from linreg_scratch import init_params, synthetic_data
+
+    synthetic_data([2.0, -3.4], 4.2, 30, 0.01, generator=gen)
+    w, _ = init_params(2, generator=gen)  # what the printed run started from
+    assert torch.equal(calls["w0"], w)
+
+
+def linreg_scratch_init(generator):
+    from linreg_scratch import init_params
+
+    return init_params(2, generator=generator)[0]
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["--animate", "run.mp4"], "argument --animate: path must end in .gif or .html"),
+        (["--animate", "no/such/dir/run.gif"], "argument --animate: the folder of path"),
+        (["--num-inputs", "3", "--animate", "run.gif"], "needs --num-inputs 2"),
+    ],
+)
+def test_animate_checks_the_file_before_training(python, tmp_path, args, words):
+    out = subprocess.run(
+        [python, "-m", "linreg_scratch", *args],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
+    )
+    assert out.returncode == 2 and words in out.stderr
+    assert out.stdout == ""  # nothing trained
+    assert list(tmp_path.iterdir()) == []

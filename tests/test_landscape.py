@@ -117,3 +117,14 @@ def test_equal_aspect_draws_both_axes_to_one_scale_and_keeps_the_start_in_view()
     assert x0 < 0 < x1 and y0 < 0 < y1 and x0 < 60 < x1  # the start (0, 0) and w*
     default = plot_loss_landscape(features, labels, lr=1e-4).axes[0]
     assert default.get_aspect() == "auto"
+
+
+def test_the_landscape_is_drawn_to_scale_by_default(data):
+    features, labels = data
+    gen = torch.Generator().manual_seed(0)
+    ax = plot_loss_landscape(features, labels, generator=gen).axes[0]
+    assert ax.get_aspect() == 1.0  # one unit of w1 as long as one unit of w2
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    assert x1 - x0 == pytest.approx(y1 - y0)
+    free = plot_loss_landscape(features, labels, equal_aspect=False, generator=gen).axes[0]
+    assert free.get_aspect() == "auto"

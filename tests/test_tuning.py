@@ -95,3 +95,29 @@ def test_the_swept_value_overrides_the_fixed_one():
     a = sweep("batch_size", [25], batch_size=10, num_epochs=1)
     b = sweep("batch_size", [25], batch_size=99, num_epochs=1)
     assert a.losses == b.losses
+
+
+def test_the_table_prints_the_last_finite_loss_of_a_diverged_run():
+    result = sweep("lr", [0.03, 2.5, 10])
+    table = str(result)
+    assert "inf" not in table.split("\n", 1)[1].split("diverged")[0].lower()
+    rows = table.splitlines()[1:]
+    for row, ls, why in zip(rows, result.losses, result.diverged, strict=True):
+        last = float(row.split()[1])
+        assert last == pytest.approx([v for v in ls if math.isfinite(v)][-1], rel=1e-3)
+        assert ("diverged" in row) == bool(why)
+    assert all("inf" not in row.split()[1] for row in rows)
+
+
+def test_the_plot_keeps_its_legend_off_the_curves_and_names_divergence_once():
+    result = sweep("lr", [0.03, 0.3, 2.5, 10], num_epochs=1)
+    fig = result.plot()
+    ax_curves, ax_final = fig.axes
+    assert ax_curves.get_legend() is None and len(fig.legends) == 1  # beside the panels
+    fig.canvas.draw()
+    legend_box = fig.legends[0].get_window_extent()
+    assert not legend_box.overlaps(ax_curves.get_window_extent())
+    texts = [t.get_text() for t in ax_final.texts] + [
+        t.get_text() for t in ax_final.get_legend().get_texts()
+    ]
+    assert texts.count("diverged") == 1
