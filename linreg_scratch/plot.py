@@ -223,21 +223,24 @@ def network_diagram(num_inputs: int = 2) -> Figure:
     top = num_inputs - 1
     inputs = [(0.0, top - i) for i in range(num_inputs)]
     out = (2.4, top / 2)
-    for x, y in inputs:
+    radius = 0.26
+    for x, y in inputs:  # arrows from circle edge to circle edge
+        dx, dy = out[0] - x, out[1] - y
+        u = radius / math.hypot(dx, dy)
         ax.annotate(
             "",
-            xy=out,
-            xytext=(x, y),
-            arrowprops={"arrowstyle": "->", "shrinkA": 17, "shrinkB": 17, "linewidth": 1.2},
+            xy=(out[0] - u * dx, out[1] - u * dy),
+            xytext=(x + u * dx, y + u * dy),
+            arrowprops={"arrowstyle": "->", "shrinkA": 0, "shrinkB": 0, "linewidth": 1.2},
         )
     for i, (x, y) in enumerate([*inputs, out]):
-        ax.add_patch(Circle((x, y), 0.26, fill=False, linewidth=1.6))
+        ax.add_patch(Circle((x, y), radius, fill=False, linewidth=1.6))
         label = f"$x_{{{i + 1}}}$" if i < num_inputs else "$o$"
         ax.text(x, y, label, ha="center", va="center", fontsize=14)
-    ax.text(0.0, -0.75, lang.text("input layer", "输入层"), ha="center", fontsize=12)
-    ax.text(out[0], -0.75, lang.text("output layer", "输出层"), ha="center", fontsize=12)
+    ax.text(0.0, -0.62, lang.text("input layer", "输入层"), ha="center", fontsize=12)
+    ax.text(out[0], -0.62, lang.text("output layer", "输出层"), ha="center", fontsize=12)
     ax.set_xlim(-0.8, 3.2)
-    ax.set_ylim(-1.0, top + 0.5)
+    ax.set_ylim(-0.8, top + 0.4)
     ax.set_aspect("equal")
     ax.axis("off")
     return fig
