@@ -206,7 +206,7 @@ class Animator:
 
 
 def network_diagram(num_inputs: int = 2) -> Figure:
-    """Linear regression drawn as a one-layer neural network: inputs ``x_1 .. x_d``, each
+    """Linear regression drawn as a one-layer neural network: the inputs x_1 to x_d, each
     joined to the single output neuron ``o``, the layer names in the current language.
 
     >>> fig = network_diagram(2)
