@@ -74,6 +74,7 @@ def configure(lang: str) -> dict:
         "copyright": "2026, linreg_scratch contributors",
         "release": linreg_scratch.__version__,
         "language": LANGUAGES[lang],
+        "locale_dirs": [str(DOCS / "locales")],  # furo's strings that Sphinx lacks in Chinese
         "book_language": lang,
         "book_twin": TWIN[lang],
         "extensions": [
