@@ -31,22 +31,31 @@ API_ZH_HEADINGS = {
 }
 API_ZH_INTRO = (
     "`from linreg_scratch import *` 导入的正是下面这些名字。形状中的 `n` 表示样本数，"
-    "`d` 表示特征数。各页的说明文字（docstring）只有英文一份；页面上的标题（参数、"
-    "返回、引发）和界面是中文的。"
+    "`d` 表示特征数。各页的说明文字（docstring）只有英文一份；页面上的小标题（参数、"
+    "返回、抛出）和界面是中文的。"
 )
 
 
 def _copy_notebooks(lang: str) -> None:
-    """Copy the notebooks of ``lang``; the link to the twin becomes the site's switch."""
+    """Copy the notebooks of ``lang``. The link to the twin at the top goes (every page
+    gets the site's language switch instead); other links into the other language's
+    notebooks become links to its pages, which live in the other book."""
     target = DOCS / lang / "notebooks"
     shutil.rmtree(target, ignore_errors=True)
     target.mkdir(parents=True)
-    twin_link = re.compile(r"^\[(English version|中文版)\]\(\.\./(zh|en)/[^)]*\.ipynb\)\n\n?", re.M)
+    twin = TWIN[lang]
+    top_link = re.compile(rf"^\[[^\]]*\]\(\.\./{twin}/[^)]*\.ipynb\)[ \t]*\n+", re.M)
+    other = re.compile(rf"\[([^\]]*)\]\(\.\./{twin}/([^)]*)\.ipynb\)")
     for path in sorted((ROOT / "notebooks" / lang).glob("*.ipynb")):
         nb = json.loads(path.read_text(encoding="utf-8"))
-        first = nb["cells"][0]
-        source = "".join(first["source"]) if isinstance(first["source"], list) else first["source"]
-        first["source"] = twin_link.sub("", source)  # every page gets the switch instead
+        for i, cell in enumerate(nb["cells"]):
+            if cell["cell_type"] != "markdown":
+                continue
+            source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+            if i == 0:
+                source = top_link.sub("", source, count=1)
+            source = other.sub(rf'<a href="../../{twin}/notebooks/\2.html">\1</a>', source)
+            cell["source"] = source
         (target / path.name).write_text(json.dumps(nb, ensure_ascii=False), encoding="utf-8")
 
 
