@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import pathlib
 import re
-import shutil
 
 DOCS = pathlib.Path(__file__).resolve().parent
 ROOT = DOCS.parent
@@ -36,17 +35,25 @@ API_ZH_INTRO = (
 )
 
 
+def _write_if_changed(path: pathlib.Path, text: str) -> None:
+    """Write only what changed, so an incremental build re-runs only changed notebooks."""
+    if not path.exists() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")
+
+
 def _copy_notebooks(lang: str) -> None:
     """Copy the notebooks of ``lang``. The link to the twin at the top goes (every page
     gets the site's language switch instead); other links into the other language's
     notebooks become links to its pages, which live in the other book."""
     target = DOCS / lang / "notebooks"
-    shutil.rmtree(target, ignore_errors=True)
-    target.mkdir(parents=True)
+    target.mkdir(parents=True, exist_ok=True)
+    sources = sorted((ROOT / "notebooks" / lang).glob("*.ipynb"))
+    for stale in set(target.glob("*.ipynb")) - {target / p.name for p in sources}:
+        stale.unlink()
     twin = TWIN[lang]
     top_link = re.compile(rf"^\[[^\]]*\]\(\.\./{twin}/[^)]*\.ipynb\)[ \t]*\n+", re.M)
     other = re.compile(rf"\[([^\]]*)\]\(\.\./{twin}/([^)]*)\.ipynb\)")
-    for path in sorted((ROOT / "notebooks" / lang).glob("*.ipynb")):
+    for path in sources:
         nb = json.loads(path.read_text(encoding="utf-8"))
         for i, cell in enumerate(nb["cells"]):
             if cell["cell_type"] != "markdown":
@@ -56,7 +63,7 @@ def _copy_notebooks(lang: str) -> None:
                 source = top_link.sub("", source, count=1)
             source = other.sub(rf'<a href="../../{twin}/notebooks/\2.html">\1</a>', source)
             cell["source"] = source
-        (target / path.name).write_text(json.dumps(nb, ensure_ascii=False), encoding="utf-8")
+        _write_if_changed(target / path.name, json.dumps(nb, ensure_ascii=False))
 
 
 def _copy_api(lang: str) -> None:
@@ -67,7 +74,7 @@ def _copy_api(lang: str) -> None:
         for en, zh in API_ZH_HEADINGS.items():
             rest = re.sub(rf"^## {re.escape(en)}$", f"## {zh}", rest, flags=re.M)
         text = f"# {API_ZH_HEADINGS['API reference']}\n\n{API_ZH_INTRO}\n\n{rest}"
-    (DOCS / lang / "api.md").write_text(text, encoding="utf-8")
+    _write_if_changed(DOCS / lang / "api.md", text)
 
 
 def configure(lang: str) -> dict:

@@ -11,9 +11,22 @@
 from __future__ import annotations
 
 import html
+import pathlib
 import re
 
+import sphinx
 from sphinx.search.zh import SearchChinese
+
+# Sphinx's own Chinese search names a JavaScript stemmer that does not exist
+# (ChineseStemmer); Latin words in Chinese pages are stemmed as English, as in Python.
+_JS = pathlib.Path(sphinx.__file__).parent / "search" / "minified-js"
+ENGLISH_STEMMER_JS = "\n".join(
+    [
+        (_JS / "base-stemmer.js").read_text(encoding="utf-8"),
+        (_JS / "english-stemmer.js").read_text(encoding="utf-8"),
+        "window.Stemmer = EnglishStemmer;",
+    ]
+)
 
 HTML_LANG = {"zh": "zh-CN", "en": "en"}
 SWITCH_TEXT = {"zh": "English", "en": "中文"}  # the name of the other language
@@ -37,6 +50,9 @@ def cjk_terms(text: str) -> list[str]:
 
 class SearchChinesePairs(SearchChinese):
     """Sphinx's Chinese search language, indexing character pairs instead of jieba words."""
+
+    js_stemmer_rawcode = ""
+    js_stemmer_code = ENGLISH_STEMMER_JS
 
     js_splitter_code = r"""
 function splitQuery(query) {
