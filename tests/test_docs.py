@@ -156,6 +156,25 @@ def test_reference_chapter_renders(browser, server, shots, lang):
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_equation_of_the_chapter_typesets_with_its_number(browser, server, lang):
+    from selenium.webdriver.common.by import By
+
+    for name in ("3.1-linear-regression", "3.2-linear-regression-scratch"):
+        load(browser, f"{server}/{lang}/notebooks/{name}.html")
+        time.sleep(1)
+        errors = browser.find_elements(By.CSS_SELECTOR, "mjx-merror")
+        assert errors == [], [e.get_attribute("textContent") for e in errors]
+    text = browser.execute_script("return document.body.textContent")
+    load(browser, f"{server}/{lang}/notebooks/3.1-linear-regression.html")
+    time.sleep(1)
+    text = browser.execute_script(
+        "return [...document.querySelectorAll('mjx-container')].map(m => m.textContent).join(' ')"
+    )
+    for number in range(1, 15):  # (3.1.1) to (3.1.14), \\tag'ed by hand
+        assert f"(3.1.{number})" in text, number
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("page", PAGES)
 def test_every_page_declares_its_language_and_switches_to_its_twin(browser, server, lang, page):
     from selenium.webdriver.common.by import By
