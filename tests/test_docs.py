@@ -164,7 +164,6 @@ def test_every_equation_of_the_chapter_typesets_with_its_number(browser, server,
         time.sleep(1)
         errors = browser.find_elements(By.CSS_SELECTOR, "mjx-merror")
         assert errors == [], [e.get_attribute("textContent") for e in errors]
-    text = browser.execute_script("return document.body.textContent")
     load(browser, f"{server}/{lang}/notebooks/3.1-linear-regression.html")
     time.sleep(1)
     text = browser.execute_script(
