@@ -17,7 +17,7 @@ from .lang import get_language, set_language
 from .loss import squared_loss
 from .model import init_params, linreg
 from .optim import sgd
-from .plot import Animator, plot_training, set_figsize, use_svg_display
+from .plot import Animator, network_diagram, plot_training, set_figsize, use_svg_display
 from .scaling import standardize, unscale
 from .solve import closed_form
 from .timer import Timer
@@ -40,6 +40,7 @@ __all__ = [
     "grad_check",
     "init_params",
     "linreg",
+    "network_diagram",
     "penguins",
     "plot_loss_landscape",
     "plot_training",

@@ -44,6 +44,21 @@ def synthetic_data(
     ``nn.MSELoss`` compares them with a ``(n, 1)`` prediction element by element.
     All draws use torch's RNG (or ``generator``).
 
+    Args:
+        w: the true weights, ``d`` numbers (a list or a 1-D tensor).
+        b: the true bias.
+        num_examples: ``n``, the number of examples to draw.
+        noise: the standard deviation of the Gaussian noise added to the labels.
+        generator: draw from this ``torch.Generator`` instead of the global RNG.
+
+    Returns:
+        ``(features, labels)`` of shapes ``(n, d)`` and ``(n, 1)``.
+
+    Raises:
+        TypeError: ``w`` is not a list of numbers or a tensor, or a number is not one.
+        ValueError: ``w`` is empty or not finite, ``num_examples`` is not positive,
+            ``noise`` is negative.
+
     Example:
 
     >>> features, labels = synthetic_data([2, -3.4], 4.2, 1000)
@@ -80,6 +95,21 @@ def data_iter(
     ``shuffle`` the order is a fresh ``torch.randperm`` (drawn on the features'
     device) each time the function is called. Batches are copies: changing them
     never changes ``features`` or ``labels``.
+
+    Args:
+        batch_size: the number of examples per batch (the last may be shorter).
+        features: ``(n, d)``.
+        labels: ``n`` rows, e.g. ``(n, 1)`` or ``(n,)``.
+        shuffle: read in a fresh random order (``False``: in order).
+        generator: draw the order from this ``torch.Generator``.
+
+    Yields:
+        ``(X, y)``: ``X: (m, d)`` and the matching ``m`` rows of ``labels``.
+
+    Raises:
+        TypeError: ``features`` or ``labels`` is not a tensor, ``batch_size`` not an int.
+        ValueError: ``batch_size < 1``, or ``features`` and ``labels`` differ in length
+            or device.
 
     Example:
 

@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from . import _checks
+from . import _checks, lang
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -63,6 +63,7 @@ def new_figure(figsize: Sequence[float] | None = None) -> Figure:
         import matplotlib.pyplot  # noqa: F401
     from matplotlib.figure import Figure
 
+    lang.apply_font()  # Chinese labels need a CJK font first in line
     return Figure(figsize=figsize, layout="constrained")
 
 

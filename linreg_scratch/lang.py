@@ -57,32 +57,71 @@ def text(en: str, zh: str) -> str:
     return zh if _state["language"] == "zh" else en
 
 
-#: Fonts with Chinese glyphs, tried in this order (Debian/Ubuntu, Noto, Windows, macOS).
+# Labels the package's figures use, so that notebook code can stay the same in both
+# languages: ``Animator(xlabel="epoch")`` reads 迭代周期 once ``set_language("zh")`` ran.
+TERMS = {
+    "epoch": "迭代周期",
+    "loss": "损失",
+    "train loss": "训练损失",
+    "mean squared loss": "平均平方损失",
+    "step": "迭代步",
+}
+
+
+def term(label: str | None) -> str | None:
+    """``label`` in the current language when it is one of :data:`TERMS`, else unchanged.
+
+    >>> with language("zh"):
+    ...     term("epoch"), term("$x_1$")
+    ('迭代周期', '$x_1$')
+    """
+    if label is None or _state["language"] != "zh":
+        return label
+    return TERMS.get(label, label)
+
+
+# Fonts with Chinese glyphs, most common first (Debian's fonts-wqy-microhei is what CI and
+# the docs build install; the others are the usual ones on macOS, Windows and other Linux).
 CJK_FONTS = (
     "WenQuanYi Micro Hei",
     "Noto Sans CJK SC",
     "Source Han Sans SC",
-    "Microsoft YaHei",
     "SimHei",
+    "Microsoft YaHei",
     "PingFang SC",
     "Heiti SC",
-    "Arial Unicode MS",
 )
 
 
-def _figure_fonts(language: str) -> None:
-    """For "zh", let matplotlib fall back to an installed Chinese font for CJK glyphs.
+def apply_font() -> list[str]:
+    """When the language is Chinese, put the installed CJK fonts first in matplotlib's
+    sans-serif list, so figure labels show Chinese characters; returns the fonts put first.
 
-    Latin text keeps matplotlib's default font (listed first). Without any of
-    ``CJK_FONTS`` installed nothing changes (matplotlib then warns about missing glyphs).
+    Touches matplotlib only when it is already imported (``import linreg_scratch`` stays
+    cheap), and only fonts that are installed (no "font not found" warnings). Latin
+    letters and the minus sign fall back to the fonts that follow (DejaVu Sans).
     """
+    import sys
+
+    if _state["language"] != "zh" or "matplotlib" not in sys.modules:
+        return []
     import matplotlib
     from matplotlib import font_manager
 
-    if language == "zh":
-        installed = {f.name for f in font_manager.fontManager.ttflist}
-        chinese = [name for name in CJK_FONTS if name in installed]
-        if chinese:
-            matplotlib.rcParams["font.family"] = ["DejaVu Sans", *chinese, "sans-serif"]
-    elif "DejaVu Sans" in matplotlib.rcParams["font.family"][:1]:
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    found = [name for name in CJK_FONTS if name in installed]
+    rest = [f for f in matplotlib.rcParams["font.sans-serif"] if f not in found]
+    matplotlib.rcParams["font.sans-serif"] = found + rest
+    if found:
         matplotlib.rcParams["font.family"] = ["sans-serif"]
+    return found
+
+
+def _figure_fonts(language: str) -> None:
+    """Called by :func:`set_language`: for "zh", load matplotlib and put the installed
+    Chinese fonts first, so that every figure drawn afterwards, pyplot's included, can
+    show Chinese labels."""
+    if language == "zh":
+        import matplotlib  # noqa: F401  (apply_font only touches an imported matplotlib)
+
+        apply_font()

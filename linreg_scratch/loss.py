@@ -14,6 +14,18 @@ def squared_loss(y_hat: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     one value per example, not yet summed or averaged. Other shapes (``(1, n)``,
     ``(n, 2)``) are refused rather than silently reshaped.
 
+    Args:
+        y_hat: the predictions, e.g. ``(n, 1)``.
+        y: the labels, any shape with as many elements as ``y_hat``.
+
+    Returns:
+        The loss of each example, shaped like ``y_hat``.
+
+    Raises:
+        TypeError: ``y_hat`` or ``y`` is not a tensor.
+        ValueError: ``y_hat`` and ``y`` hold different numbers of elements (which
+            would otherwise broadcast to ``(n, n)``).
+
     Example:
 
     >>> squared_loss(torch.tensor([[1.0], [3.0]]), torch.tensor([1.0, 1.0]))

@@ -14,6 +14,18 @@ def linreg(X: torch.Tensor, w: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
     ``(n,)``; ``b`` may also be 0-d). A ``b`` or ``w`` of another shape is refused: it
     would be broadcast into a wrong ``y_hat``.
 
+    Args:
+        X: the features, ``(n, d)``.
+        w: the weights, ``(d, 1)``.
+        b: the bias, ``(1,)`` (broadcast to every example).
+
+    Returns:
+        The predictions ``y_hat``, ``(n, 1)``.
+
+    Raises:
+        TypeError: an argument is not a tensor, or the dtypes do not match.
+        ValueError: the shapes do not fit together.
+
     Example:
 
     >>> linreg(torch.ones(3, 2), torch.tensor([[2.0], [-3.4]]), torch.tensor([4.2]))
@@ -38,6 +50,18 @@ def init_params(
 
     ``w: (num_inputs, 1)`` ~ N(0, std^2) and ``b: (1,)`` = 0, both float32 with
     ``requires_grad=True``.
+
+    Args:
+        num_inputs: ``d``, the number of features.
+        std: the standard deviation of the initial weights.
+        generator: draw from this ``torch.Generator`` instead of the global RNG.
+
+    Returns:
+        ``(w, b)`` of shapes ``(num_inputs, 1)`` and ``(1,)``.
+
+    Raises:
+        TypeError: ``num_inputs`` is not an int or ``std`` not a number.
+        ValueError: ``num_inputs < 1`` or ``std < 0``.
 
     Example:
 

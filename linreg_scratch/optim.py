@@ -22,6 +22,19 @@ def sgd(params: Iterable[torch.Tensor], lr: float, batch_size: int) -> None:
     seed edition's loop, which zeroes the gradients itself right after ``sgd``,
     works unchanged.
 
+    Args:
+        params: the tensors to update, e.g. ``[w, b]``, each with a ``.grad``.
+        lr: the learning rate, a positive number.
+        batch_size: the number of examples whose losses were summed.
+
+    Returns:
+        None: the parameters are updated in place.
+
+    Raises:
+        TypeError: a parameter is not a tensor, or ``lr``/``batch_size`` has the wrong type.
+        ValueError: ``lr`` or ``batch_size`` is not positive, or a parameter has no
+            gradient yet (``backward()`` was not called).
+
     Example:
 
     >>> from linreg_scratch import linreg, squared_loss

@@ -3,6 +3,7 @@ so ``import linreg_scratch`` stays cheap and works without a display."""
 
 from __future__ import annotations
 
+import math
 import numbers
 import os
 from collections.abc import Sequence
@@ -10,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import torch
 
-from . import _checks
+from . import _checks, lang
 from .figure import _check_figsize, _in_notebook, _ipython, new_figure, save_figure
 
 if TYPE_CHECKING:
@@ -46,6 +47,7 @@ def set_figsize(figsize: Sequence[float] = (3.5, 2.5)) -> None:
     import matplotlib
 
     matplotlib.rcParams["figure.figsize"] = figsize
+    lang.apply_font()
 
 
 def _to_numpy(t):
@@ -59,7 +61,10 @@ class Animator:
     >>> for epoch in range(3):
     ...     anim.add(epoch + 1, [0.1 / (epoch + 1)])  # doctest: +SKIP
 
-    In Jupyter the figure is updated in place (other output in the cell stays).
+    In Jupyter the figure is shown once, above what the cell prints after creating the
+    Animator, and redrawn in place on every ``add``; each point gets a marker, and
+    whole-number ``x`` values (epochs) get whole-number ticks. Labels that are
+    listed in ``lang.TERMS`` (``"epoch"``, ``"loss"``) follow :func:`set_language`.
     Elsewhere it prints one text line per call instead of drawing.
     """
 
@@ -72,7 +77,7 @@ class Animator:
         ylim: tuple[float, float] | None = None,
         xscale: str = "linear",
         yscale: str = "linear",
-        fmts: Sequence[str] = ("-", "m--", "g-.", "r:"),
+        fmts: Sequence[str] = ("o-", "ms--", "g^-.", "rd:"),
         figsize: Sequence[float] = (3.5, 2.5),
     ) -> None:
         xlabel = _checks.optional_str("xlabel", xlabel)
@@ -93,6 +98,11 @@ class Animator:
         self.Y: list[list[float]] = []
         self.fig = None
         self._handle = None
+        if _in_notebook():
+            from IPython.display import display
+
+            # an empty placeholder now, so the figure sits above the lines printed later
+            self._handle = display({"text/plain": ""}, raw=True, display_id=True)
 
     def add(self, x: float, y: float | Sequence[float]) -> None:
         """Append the point(s) ``y`` at ``x``: one value per line of the plot."""
@@ -119,12 +129,13 @@ class Animator:
         if _in_notebook():
             self._draw()
         else:
-            names = self.legend or [self.ylabel or "y"] * len(ys)
+            names = [lang.term(n) for n in self.legend or [self.ylabel or "y"] * len(ys)]
             values = ", ".join(f"{name} {v:.6g}" for name, v in zip(names, ys, strict=True))
-            print(f"{self.xlabel or 'x'} {x:g}: {values}")
+            print(f"{lang.term(self.xlabel) or 'x'} {x:g}: {values}")
 
     def _draw(self) -> None:
         from IPython.display import display
+        from matplotlib.ticker import MaxNLocator
 
         if self.fig is None:
             self.fig = new_figure(self.figsize)
@@ -132,22 +143,66 @@ class Animator:
         ax = self.fig.axes[0]
         ax.cla()
         for i, (xs, ys) in enumerate(zip(self.X, self.Y, strict=True)):
-            ax.plot(xs, ys, self.fmts[i % len(self.fmts)])
-        ax.set_xlabel(self.xlabel)
-        ax.set_ylabel(self.ylabel)
+            ax.plot(xs, ys, self.fmts[i % len(self.fmts)], markersize=4)
+        ax.set_xlabel(lang.term(self.xlabel))
+        ax.set_ylabel(lang.term(self.ylabel))
         ax.set_xscale(self.xscale)
         ax.set_yscale(self.yscale)
+        if all(float(x).is_integer() for x in self.X[0]):
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         if self.xlim:
-            ax.set_xlim(self.xlim)
+            pad = 0.04 * (self.xlim[1] - self.xlim[0])  # markers at the ends stay whole
+            ax.set_xlim(self.xlim[0] - pad, self.xlim[1] + pad)
         if self.ylim:
             ax.set_ylim(self.ylim)
         if self.legend:
-            ax.legend(self.legend)
+            ax.legend([lang.term(n) for n in self.legend])
         ax.grid(True, alpha=0.3)
         if self._handle is None:
             self._handle = display(self.fig, display_id=True)
         else:
             self._handle.update(self.fig)
+
+
+def network_diagram(num_inputs: int = 2) -> Figure:
+    """Linear regression drawn as a one-layer neural network: the inputs x_1 to x_d, each
+    joined to the single output neuron ``o``, the layer names in the current language.
+
+    >>> fig = network_diagram(2)
+    >>> len(fig.axes[0].patches)  # two input nodes and the output neuron
+    3
+    """
+    from ._checks import positive_int
+
+    positive_int("num_inputs", num_inputs)
+    fig = new_figure((4.8, 1.2 + 0.8 * num_inputs))
+    ax = fig.add_subplot()
+    from matplotlib.patches import Circle
+
+    top = num_inputs - 1
+    inputs = [(0.0, top - i) for i in range(num_inputs)]
+    out = (2.4, top / 2)
+    radius = 0.26
+    for x, y in inputs:  # arrows from circle edge to circle edge
+        dx, dy = out[0] - x, out[1] - y
+        u = radius / math.hypot(dx, dy)
+        ax.annotate(
+            "",
+            xy=(out[0] - u * dx, out[1] - u * dy),
+            xytext=(x + u * dx, y + u * dy),
+            arrowprops={"arrowstyle": "->", "shrinkA": 0, "shrinkB": 0, "linewidth": 1.2},
+        )
+    for i, (x, y) in enumerate([*inputs, out]):
+        ax.add_patch(Circle((x, y), radius, fill=False, linewidth=1.6))
+        label = f"$x_{{{i + 1}}}$" if i < num_inputs else "$o$"
+        ax.text(x, y, label, ha="center", va="center", fontsize=14)
+    ax.text(0.0, -0.62, lang.text("input layer", "输入层"), ha="center", fontsize=12)
+    ax.text(out[0], -0.62, lang.text("output layer", "输出层"), ha="center", fontsize=12)
+    ax.set_xlim(-0.8, 3.2)
+    ax.set_ylim(-0.8, top + 0.4)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    return fig
 
 
 def plot_training(

@@ -55,6 +55,29 @@ def train(
     (``X.T @ r`` and ``sum(r)`` with ``r = X @ w + b - y``) instead of by autograd:
     the same update, without autograd's per-batch bookkeeping.
 
+    Args:
+        net: the model, called as ``net(X, *params)``, e.g. ``linreg``.
+        loss: the loss of each example, called as ``loss(y_hat, y)``, e.g. ``squared_loss``.
+        params: the tensors to train, e.g. ``[w, b]`` (``requires_grad=True``).
+        features: ``(n, d)``.
+        labels: ``(n, 1)`` or ``(n,)``.
+        lr: the learning rate.
+        num_epochs: the number of passes over the data.
+        batch_size: the number of examples per mini-batch.
+        verbose: print the loss after each epoch.
+        generator: draw the reading order from this ``torch.Generator``.
+        callback: called as ``callback(epoch, batch, params)`` after every update.
+
+    Returns:
+        The mean loss over all examples after each epoch, ``num_epochs`` floats.
+
+    Raises:
+        TypeError: ``net``, ``loss`` or ``callback`` is not callable, ``params`` is not
+            a list of tensors, or an argument has the wrong type.
+        ValueError: a bad shape, length, device or number (``lr <= 0``,
+            ``batch_size < 1``, ...).
+        DivergenceError: the loss became inf or NaN (a ``FloatingPointError``).
+
     Example:
 
     >>> from linreg_scratch import init_params, synthetic_data

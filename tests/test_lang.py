@@ -27,3 +27,39 @@ def test_an_unknown_language_is_refused_by_name(bad):
     with pytest.raises(ValueError, match=r"language must be one of \('en', 'zh'\), got"):
         lang.set_language(bad)
     assert lang.get_language() == "en"
+
+
+def test_known_figure_labels_follow_the_language():
+    assert lang.term("epoch") == "epoch" and lang.term(None) is None
+    with lang.language("zh"):
+        assert lang.term("epoch") == "迭代周期" and lang.term("loss") == "损失"
+        assert lang.term("$x_1$") == "$x_1$"  # anything else stays as it is
+
+
+def test_chinese_puts_an_installed_cjk_font_first(python):
+    import subprocess
+
+    code = (
+        "import matplotlib; matplotlib.use('Agg');"
+        "from matplotlib import font_manager as fm;"
+        "from linreg_scratch import lang;"
+        "assert lang.apply_font() == [];"  # English: matplotlib is left alone
+        "lang.set_language('zh'); found = lang.apply_font();"
+        "names = {f.name for f in fm.fontManager.ttflist};"
+        "assert found == [f for f in lang.CJK_FONTS if f in names], found;"
+        "assert matplotlib.rcParams['font.sans-serif'][: len(found)] == found;"
+        "print(len(found))"
+    )
+    out = subprocess.run([python, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+
+
+def test_apply_font_does_not_import_matplotlib(python):
+    import subprocess
+
+    code = (
+        "import sys; from linreg_scratch import lang; lang.set_language('zh');"
+        "lang.apply_font(); print('matplotlib' in sys.modules)"
+    )
+    out = subprocess.run([python, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

@@ -4,7 +4,13 @@ import matplotlib
 import pytest
 import torch
 
-from linreg_scratch import Animator, init_params, plot_training, set_figsize
+from linreg_scratch import (
+    Animator,
+    init_params,
+    network_diagram,
+    plot_training,
+    set_figsize,
+)
 
 
 def test_use_svg_display_is_a_no_op_outside_ipython(python):
@@ -111,3 +117,20 @@ def test_importing_the_package_loads_no_plotting_library(python):
     )
     out = subprocess.run([python, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(("language", "labels"), [("en", "input layer"), ("zh", "输入层")])
+def test_network_diagram_names_its_layers_in_the_language(language, labels):
+    from linreg_scratch.lang import language as use
+
+    with use(language):
+        fig = network_diagram(3)
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert labels in texts
+    assert {"$x_{1}$", "$x_{2}$", "$x_{3}$", "$o$"} <= set(texts)
+    assert len(fig.axes[0].patches) == 4  # three inputs and the output neuron
+
+
+def test_network_diagram_rejects_a_bad_number_of_inputs():
+    with pytest.raises(ValueError, match="num_inputs"):
+        network_diagram(0)
