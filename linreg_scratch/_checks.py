@@ -61,7 +61,7 @@ def finite_float(name: str, value: object) -> float:
     return _real(name, value, "a finite number")
 
 
-def tensor(name: str, value: object, ndim: int | tuple[int, ...] | None = None):
+def tensor(name: str, value: object, ndim: int | tuple[int, ...] | None = None) -> torch.Tensor:
     """Return ``value`` if it is a tensor with one of the allowed ``ndim``."""
     if not isinstance(value, torch.Tensor):
         raise TypeError(
@@ -124,8 +124,8 @@ def examples(features: object, labels: object) -> int:
     ``features: (n, d)`` floating, ``labels: (n,)`` or ``(n, 1)`` on the same device,
     ``n > 0``, and no NaN or inf in either.
     """
-    floating("features", tensor("features", features, ndim=2))
-    tensor("labels", labels, ndim=(1, 2))
+    features = floating("features", tensor("features", features, ndim=2))
+    labels = tensor("labels", labels, ndim=(1, 2))
     n = same_length(features, labels)
     same_device("labels", labels, features)  # before finite(), which reads the values
     finite("features", features)

@@ -144,7 +144,7 @@ class Animator:
         self.figsize = _check_figsize(figsize)
         self.X: list[list[float]] = []
         self.Y: list[list[float]] = []
-        self.fig = None
+        self.fig: Figure | None = None
         self._handle = None
 
     def add(self, x: float, y: float | Sequence[float]) -> None:
@@ -177,8 +177,8 @@ class Animator:
         ax.cla()
         for i, (xs, ys) in enumerate(zip(self.X, self.Y, strict=True)):
             ax.plot(xs, ys, self.fmts[i % len(self.fmts)])
-        ax.set_xlabel(self.xlabel)
-        ax.set_ylabel(self.ylabel)
+        ax.set_xlabel(self.xlabel or "")
+        ax.set_ylabel(self.ylabel or "")
         ax.set_xscale(self.xscale)
         ax.set_yscale(self.yscale)
         if self.xlim:

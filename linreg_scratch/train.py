@@ -80,7 +80,7 @@ def train(
     batch_losses = torch.empty(num_batches, dtype=features.dtype, device=features.device)
     for param in params:
         param.grad = None  # a stale gradient would corrupt the first step
-    history = []
+    history: list[float] = []
     for epoch in range(num_epochs):
         order = shuffle_order(n, features.device, generator)
         on_step = None if callback is None else functools.partial(callback, epoch)
