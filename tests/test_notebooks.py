@@ -4,6 +4,7 @@ inline definitions behave exactly like the package's functions."""
 import json
 import pathlib
 import re
+import sys
 
 import nbformat
 import pytest
@@ -130,3 +131,12 @@ def test_inline_definitions_match_the_package(n, d, batch_size, seed):
         params[name] = p
     for p1, p2 in zip(params["inline"], params["package"], strict=True):
         assert torch.equal(p1, p2)
+
+
+def test_first_code_cell_says_how_to_install_the_package_when_it_is_missing(monkeypatch):
+    firsts = {code_cells(path)[0] for path in NOTEBOOKS}
+    assert len(firsts) == 1  # the same cell opens every notebook
+    monkeypatch.setitem(sys.modules, "linreg_scratch", None)  # import now raises ImportError
+    with pytest.raises(ImportError, match=r"%pip install .*pip install -e \.") as info:
+        exec(firsts.pop(), {})
+    assert "README.md" in str(info.value) and "请在单元格中运行" in str(info.value)
