@@ -61,7 +61,7 @@ def finite_float(name: str, value: object) -> float:
     return _real(name, value, "a finite number")
 
 
-def tensor(name: str, value: object, ndim: int | tuple[int, ...] | None = None):
+def tensor(name: str, value: object, ndim: int | tuple[int, ...] | None = None) -> torch.Tensor:
     """Return ``value`` if it is a tensor with one of the allowed ``ndim``."""
     if not isinstance(value, torch.Tensor):
         raise TypeError(

@@ -68,8 +68,8 @@ def grad_check(
     def f(values):
         return loss(net(X64, *values), y64).sum()
 
-    grads = torch.autograd.grad(f(ps), ps, allow_unused=True)
-    grads = [torch.zeros_like(p) if g is None else g for p, g in zip(ps, grads, strict=True)]
+    raw = torch.autograd.grad(f(ps), ps, allow_unused=True)
+    grads = [torch.zeros_like(p) if g is None else g for p, g in zip(ps, raw, strict=True)]
 
     references = [_finite_differences(f, ps, eps)]
     if net is linreg and loss is squared_loss and len(ps) == 2:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import cast
 
 import torch
 
@@ -62,5 +63,5 @@ def sgd(params: Iterable[torch.Tensor], lr: float, batch_size: int) -> None:
     # update, but it should still see the in-place change (version counter).
     with torch.no_grad():
         for param in params:
-            param -= lr * param.grad / batch_size
-            param.grad.zero_()
+            param -= lr * cast(torch.Tensor, param.grad) / batch_size
+            cast(torch.Tensor, param.grad).zero_()

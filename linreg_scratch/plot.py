@@ -31,7 +31,12 @@ def use_svg_display() -> None:
     if _ipython() is None:
         return
     from matplotlib_inline.backend_inline import set_matplotlib_formats
+    from matplotlib_inline.config import InlineBackend
 
+    # Also remembered in the inline backend's settings: a later `%matplotlib inline`
+    # (or, under ipykernel 6's old backend name, the first pyplot import) re-applies
+    # those settings and would otherwise switch back to PNG.
+    InlineBackend.instance().figure_formats = {"svg"}
     set_matplotlib_formats("svg")
 
 
@@ -96,7 +101,7 @@ class Animator:
         self.figsize = _check_figsize(figsize)
         self.X: list[list[float]] = []
         self.Y: list[list[float]] = []
-        self.fig = None
+        self.fig: Figure | None = None
         self._handle = None
         if _in_notebook():
             from IPython.display import display

@@ -6,7 +6,7 @@ import math
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import torch
 
@@ -172,7 +172,7 @@ def sweep(
         features, labels = synthetic_data([2, -3.4], 4.2, 1000, generator=gen)
     _checks.examples(features, labels)
     features, labels = features.detach(), labels.detach()
-    settings = {"lr": lr, "batch_size": batch_size, "num_epochs": num_epochs}
+    settings: dict[str, Any] = {"lr": lr, "batch_size": batch_size, "num_epochs": num_epochs}
     result = Sweep(param_name, list(values), [], [])
     for value in values:
         gen = torch.Generator().manual_seed(seed)

@@ -5,6 +5,7 @@ compute what the package's functions compute."""
 import json
 import pathlib
 import re
+import sys
 
 import nbformat
 import pytest
@@ -315,3 +316,12 @@ def test_the_twin_check_allows_only_the_set_language_line(tmp_path):
     other = write("other.ipynb", ["import torch\nset_language('en')\nx = 2", "y = 2"])
     assert code_without_language(zh) == code_without_language(en)
     assert code_without_language(zh) != code_without_language(other)
+
+
+def test_first_code_cell_says_how_to_install_the_package_when_it_is_missing(monkeypatch):
+    firsts = {code_cells(path)[0] for path in NOTEBOOKS}
+    assert len(firsts) == 1  # the same cell opens every notebook
+    monkeypatch.setitem(sys.modules, "linreg_scratch", None)  # import now raises ImportError
+    with pytest.raises(ImportError, match=r"%pip install .*pip install -e \.") as info:
+        exec(firsts.pop(), {})
+    assert "README.md" in str(info.value) and "请在单元格中运行" in str(info.value)

@@ -3,9 +3,9 @@ import pathlib
 import re
 import shutil
 import subprocess
+import tomllib
 
 import pytest
-import tomllib
 
 import linreg_scratch
 

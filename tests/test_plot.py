@@ -134,3 +134,26 @@ def test_network_diagram_names_its_layers_in_the_language(language, labels):
 def test_network_diagram_rejects_a_bad_number_of_inputs():
     with pytest.raises(ValueError, match="num_inputs"):
         network_diagram(0)
+
+
+@pytest.mark.parametrize(
+    "backend",
+    [
+        "module://matplotlib_inline.backend_inline",  # what ipykernel sets today
+        "module://ipykernel.pylab.backend_inline",  # the old name (Colab's ipykernel 6)
+    ],
+)
+def test_set_figsize_before_pyplot_gives_svg_in_a_kernel(backend, monkeypatch, tmp_path):
+    from kernel import errors, execute, mime_types, notebook
+
+    monkeypatch.setenv("MPLBACKEND", backend)  # the kernel inherits it
+    nb = execute(
+        notebook(
+            "from linreg_scratch import set_figsize\nset_figsize()",
+            "%matplotlib inline\nimport matplotlib.pyplot as plt\nplt.plot([1, 3, 2]);",
+        ),
+        tmp_path,
+    )
+    assert errors(nb) == []
+    assert "image/svg+xml" in mime_types(nb.cells[1])
+    assert "image/png" not in mime_types(nb.cells[1])
