@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import cast
 
 import torch
 
@@ -229,7 +230,7 @@ def _penguins(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     if args.plot:
         from .plot import plot_training
 
-        path_of_w = trajectory.stack(0)
+        path_of_w = cast(Trajectory, trajectory).stack(0)  # made above, as args.plot is set
         plot_training(losses, scaled, labels, w, b, path=args.plot, trajectory=path_of_w)
         print(f"plot saved to {args.plot}")
     return 0

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import numbers
+from typing import cast
 
 import torch
 
@@ -130,8 +131,8 @@ def examples(features: object, labels: object) -> int:
     ``features: (n, d)`` floating, ``labels: (n,)`` or ``(n, 1)`` on the same device,
     ``n > 0``, and no NaN or inf in either.
     """
-    real_floating("features", tensor("features", features, ndim=2))
-    real_floating("labels", tensor("labels", labels, ndim=(1, 2)))
+    features = real_floating("features", tensor("features", features, ndim=2))
+    labels = real_floating("labels", tensor("labels", labels, ndim=(1, 2)))
     n = same_length(features, labels)
     one_per_example("labels", labels, n)
     same_device("labels", labels, features)  # before finite(), which reads the values
@@ -279,8 +280,8 @@ def one_per_example(name: str, value: torch.Tensor, n: int | None = None) -> tor
 
 def linreg_params(w: object, b: object, X: torch.Tensor, x_name: str = "X") -> None:
     """``w: (d, 1)`` or ``(d,)`` and ``b: ()`` or ``(1,)``, floating, on ``X``'s device."""
-    real_floating("w", tensor("w", w, ndim=(1, 2)))
-    real_floating("b", tensor("b", b))
+    w = real_floating("w", tensor("w", w, ndim=(1, 2)))
+    b = real_floating("b", tensor("b", b))
     d = X.shape[1]
     if w.shape[0] != d or (w.dim() == 2 and w.shape[1] != 1):
         raise ValueError(
@@ -382,14 +383,14 @@ def index(name: str, value: object, count: int, meaning: str) -> int:
         raise TypeError(
             f"{name} must be an int ({meaning}), got {value!r} ({type(value).__name__})"
         )
-    if not 0 <= value < count:
+    if not 0 <= cast(int, value) < count:
         raise ValueError(f"{name} must be 0..{count - 1} ({meaning}), got {value}")
     return int(value)
 
 
 def w_path(name: str, value: object) -> torch.Tensor:
     """Require the path of a 2-weight ``w``: shape ``(steps, 2)`` or ``(steps, 2, 1)``."""
-    tensor(name, value)
+    value = tensor(name, value)
     real_floating(name, value)
     if value.shape[1:] not in ((2,), (2, 1)):
         raise ValueError(

@@ -17,6 +17,7 @@ import itertools
 import json
 import os
 from dataclasses import dataclass
+from typing import Any
 
 import torch
 
@@ -180,7 +181,7 @@ class Scene:
             label=text("SGD path", "SGD 路径"),
         )
         (self.point,) = ax_land.plot([], [], "o", color="orange", markeredgecolor="black")
-        style = {"arrowstyle": "-|>", "mutation_scale": 10, "linewidth": 1.5}
+        style: dict[str, Any] = {"arrowstyle": "-|>", "mutation_scale": 10, "linewidth": 1.5}
         self.batch_arrow = FancyArrowPatch((0, 0), (0, 0), color="orange", **style)
         self.full_arrow = FancyArrowPatch((0, 0), (0, 0), color="white", **style)
         for arrow in (self.batch_arrow, self.full_arrow):

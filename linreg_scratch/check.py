@@ -25,8 +25,9 @@ import contextlib
 import html
 import itertools
 import random
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import NoReturn
 
 import torch
 
@@ -141,11 +142,11 @@ class _CaseError(Exception):
         self.problem = problem
 
 
-def _fail(mistake: str, case: str, expected: str, got: str, hint: str) -> None:
+def _fail(mistake: str, case: str, expected: str, got: str, hint: str) -> NoReturn:
     raise _CaseError(Problem(mistake, case, expected, got, hint))
 
 
-def _run(name: str, fn: object, checked: list[str], cases: list[Callable[[], None]]) -> Result:
+def _run(name: str, fn: object, checked: list[str], cases: Sequence[Callable[[], None]]) -> Result:
     """Run every case under a fixed seed; collect the distinct problems."""
     _checks.function("fn", fn)
     found: list[Problem] = []
@@ -508,7 +509,7 @@ def data_iter(fn: Callable) -> Result:
     Every example exactly once per pass, batches of ``batch_size`` with a shorter last one,
     ``y[i]`` the label of ``X[i]``, a new order on every pass, inputs left unchanged.
     """
-    cases = []
+    cases: list[Callable[..., None]] = []
     sizes = [(100, 2, 10), (103, 3, 10), (7, 2, 3), (5, 1, 5), (4, 2, 10), (30, 2, 1)]
     for (n, d, bs), label_shape in itertools.product(sizes, ["(n,)", "(n, 1)"]):
         cases.append(
@@ -843,7 +844,7 @@ def sgd(fn: Callable) -> Result:
     Both styles of the books pass: ``.grad`` left for the loop to zero (the seed) or
     zeroed by ``sgd`` itself (d2l 2.x), ``param.data`` or ``torch.no_grad()``.
     """
-    cases = [
+    cases: list[Callable[..., None]] = [
         lambda lr=lr, bs=bs, dt=dt: _sgd_case(fn, lr, bs, dt)
         for lr, bs, dt in [
             (0.1, 4, torch.float32),

@@ -7,6 +7,8 @@ Jupyter kernel for the sliders to respond; it is imported only when
 
 from __future__ import annotations
 
+from typing import cast
+
 import torch
 
 from .animation import Run, Scene, record_run
@@ -134,7 +136,7 @@ class Explorer:
 
     def describe(self) -> str:
         """One line about the latest run: the final loss, or where it diverged."""
-        run = self.run
+        run = cast(Run, self.run)  # set by refresh(), which __init__ calls
         steps = len(run.path) - 1
         if run.diverged:
             return (
@@ -158,8 +160,9 @@ class Explorer:
 
         from IPython.display import Image, display
 
-        scene = Scene(self.run, self.features, self.labels, dpi=90)
-        scene.show(len(self.run.path) - 1)
+        run = cast(Run, self.run)  # set by refresh(), which __init__ calls
+        scene = Scene(run, self.features, self.labels, dpi=90)
+        scene.show(len(run.path) - 1)
         buffer = io.BytesIO()
         scene.draw().savefig(buffer, format="png")
         self.png = buffer.getvalue()
@@ -212,7 +215,7 @@ def explore(features: torch.Tensor | None = None, labels: torch.Tensor | None = 
     if (features is None) != (labels is None):
         raise ValueError("pass both features and labels, or neither")
     _widgets()
-    if features is None:
+    if features is None or labels is None:  # both None, checked above
         gen = torch.Generator().manual_seed(0)
         features, labels = synthetic_data([2, -3.4], 4.2, 1000, generator=gen)
     return Explorer(features, labels)

@@ -28,6 +28,8 @@ import inspect
 import math
 import time
 from collections.abc import Callable, Iterable, Sequence
+from types import FrameType
+from typing import TYPE_CHECKING, Any, SupportsFloat, cast
 
 import torch
 from torch import nn
@@ -39,6 +41,10 @@ from .loss import squared_loss
 from .model import linreg
 from .optim import sgd
 from .plot import use_svg_display
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 
 def add_to_class(Class: type) -> Callable:
@@ -70,6 +76,8 @@ class HyperParameters:
     (1, 2, False, {'a': 1, 'b': 2})
     """
 
+    hparams: dict[str, Any]
+
     def save_hyperparameters(self, ignore: Sequence[str] = ()) -> None:
         """Set ``self.<name> = <value>`` for every argument of the calling ``__init__``.
 
@@ -77,7 +85,7 @@ class HyperParameters:
         ``__class__`` cell that ``super()`` adds) are left out. ``self.hparams`` keeps
         the saved ones as a dict.
         """
-        frame = inspect.currentframe().f_back
+        frame = cast(FrameType, cast(FrameType, inspect.currentframe()).f_back)
         skip = {"self", *ignore}
         self.hparams = {
             k: v for k, v in frame.f_locals.items() if k not in skip and not k.startswith("_")
@@ -103,6 +111,20 @@ class ProgressBoard(HyperParameters):
     x 2.5: square 6.5
     """
 
+    # Set by save_hyperparameters() from the __init__ arguments (declared for type checkers).
+    xlabel: str | None
+    ylabel: str | None
+    xlim: Sequence[float] | None
+    ylim: Sequence[float] | None
+    xscale: str
+    yscale: str
+    ls: Sequence[str]
+    colors: Sequence[str]
+    fig: Figure | None
+    axes: Axes | None
+    figsize: tuple[float, float]
+    display: bool
+
     def __init__(
         self,
         xlabel: str | None = None,
@@ -126,7 +148,7 @@ class ProgressBoard(HyperParameters):
         self._last_render = -math.inf
         self.rendered: dict[str, int] = {}  # points per line in the figure on screen
 
-    def draw(self, x: float, y: float, label: str, every_n: int = 1) -> None:
+    def draw(self, x: SupportsFloat, y: SupportsFloat, label: str, every_n: int = 1) -> None:
         """Add the point ``(x, y)`` to the line ``label``; plot the mean of every ``every_n``."""
         every_n = _checks.positive_int("every_n", every_n)
         points = self.raw_points.setdefault(label, [])
@@ -171,11 +193,11 @@ class ProgressBoard(HyperParameters):
                 label=label,
             )
         if self.xlim:
-            axes.set_xlim(self.xlim)
+            axes.set_xlim(self.xlim)  # type: ignore[arg-type]  # any pair works, stubs say tuple
         if self.ylim:
-            axes.set_ylim(self.ylim)
+            axes.set_ylim(self.ylim)  # type: ignore[arg-type]
         axes.set_xlabel(self.xlabel or "x")
-        axes.set_ylabel(self.ylabel)
+        axes.set_ylabel(self.ylabel or "")  # as matplotlib draws None
         axes.set_xscale(self.xscale)
         axes.set_yscale(self.yscale)
         axes.legend()
@@ -218,6 +240,13 @@ class Module(nn.Module, HyperParameters):
     ``self.board``: ``plot_train_per_epoch`` training points and
     ``plot_valid_per_epoch`` validation points per epoch.
     """
+
+    # Set by save_hyperparameters(), by subclasses (lr, net) and by Trainer.fit (trainer).
+    plot_train_per_epoch: int
+    plot_valid_per_epoch: int
+    lr: float
+    net: nn.Module
+    trainer: Trainer
 
     def __init__(self, plot_train_per_epoch: int = 2, plot_valid_per_epoch: int = 1) -> None:
         super().__init__()
@@ -272,6 +301,11 @@ class Module(nn.Module, HyperParameters):
 class DataModule(HyperParameters):
     """Base class of the data: ``get_dataloader(train)`` gives the batches of one pass."""
 
+    # Set by save_hyperparameters(); batch_size by the subclasses that batch.
+    root: str
+    num_workers: int
+    batch_size: int
+
     def __init__(self, root: str = "../data", num_workers: int = 4) -> None:
         self.save_hyperparameters()
 
@@ -300,6 +334,11 @@ class Trainer(HyperParameters):
     are put on the board. ``num_gpus`` GPUs are used when there are that many
     (the first one only); on a machine without, it trains on the CPU.
     """
+
+    # Set by save_hyperparameters() from the __init__ arguments.
+    max_epochs: int
+    num_gpus: int
+    gradient_clip_val: float
 
     def __init__(self, max_epochs: int, num_gpus: int = 0, gradient_clip_val: float = 0) -> None:
         max_epochs = _checks.positive_int("max_epochs", max_epochs)
@@ -361,11 +400,12 @@ class Trainer(HyperParameters):
         params = [p for p in model.parameters() if p.requires_grad and p.grad is not None]
         if not params:
             return
-        norm = torch.sqrt(sum(torch.sum(p.grad**2) for p in params))
+        grads = [cast(torch.Tensor, p.grad) for p in params]  # not None: filtered above
+        norm = torch.sqrt(cast(torch.Tensor, sum(torch.sum(g**2) for g in grads)))
         if norm > grad_clip_val:
             with torch.no_grad():
-                for p in params:
-                    p.grad *= grad_clip_val / norm
+                for g in grads:
+                    g *= grad_clip_val / norm  # in place: g is p.grad itself
 
 
 class SyntheticRegressionData(DataModule):
@@ -379,6 +419,13 @@ class SyntheticRegressionData(DataModule):
     >>> X.shape, y.shape, len(data.train_dataloader())
     (torch.Size([32, 2]), torch.Size([32, 1]), 32)
     """
+
+    # Set by save_hyperparameters() from the __init__ arguments.
+    w: torch.Tensor | Sequence[float]
+    b: float
+    noise: float
+    num_train: int
+    num_val: int
 
     def __init__(
         self,
@@ -408,6 +455,10 @@ class SGD(HyperParameters):
     and then (as ``sgd`` always does) ``param.grad`` is zeroed. ``zero_grad()`` zeroes
     the gradients too, for loops that call it before ``backward()``.
     """
+
+    # Set by save_hyperparameters() from the __init__ arguments.
+    params: list[torch.Tensor]
+    lr: float
 
     def __init__(self, params: Iterable[torch.Tensor], lr: float) -> None:
         params = list(params)
@@ -465,6 +516,8 @@ class _LinearNormalInit(nn.LazyLinear):
 
 class LinearRegression(Module):
     """Linear regression with ``torch.nn``: lazy ``Linear(d, 1)``, ``MSELoss``, ``optim.SGD``."""
+
+    net: _LinearNormalInit
 
     def __init__(self, lr: float) -> None:
         super().__init__()

@@ -59,7 +59,7 @@ def grad_check(
     if net is linreg:
         if len(params) != 2:
             raise ValueError(f"params must be [w, b] for linreg, got {len(params)} tensors")
-        _checks.linreg_params(*params, X)
+        _checks.linreg_params(params[0], params[1], X)
     _checks.probe_model(net, loss, params, X.detach(), y.detach())
 
     X64, y64 = X.detach().double(), y.detach().double()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
+from typing import overload
 
 LANGUAGES = ("en", "zh")
 
@@ -68,6 +69,10 @@ TERMS = {
 }
 
 
+@overload
+def term(label: str) -> str: ...
+@overload
+def term(label: None) -> None: ...
 def term(label: str | None) -> str | None:
     """``label`` in the current language when it is one of :data:`TERMS`, else unchanged.
 

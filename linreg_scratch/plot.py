@@ -7,7 +7,7 @@ import math
 import numbers
 import os
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import torch
 
@@ -115,7 +115,7 @@ class Animator:
             "x", x.item() if isinstance(x, torch.Tensor) and x.numel() == 1 else x
         )
         if isinstance(y, numbers.Real) or (isinstance(y, torch.Tensor) and y.dim() == 0):
-            y = [y]
+            y = [cast(float, y)]  # a real number or a 0-d tensor
         ys = _checks.numbers_list("y", y)
         if not ys:
             raise ValueError("y is empty: pass one value per line of the plot")
@@ -149,8 +149,8 @@ class Animator:
         ax.cla()
         for i, (xs, ys) in enumerate(zip(self.X, self.Y, strict=True)):
             ax.plot(xs, ys, self.fmts[i % len(self.fmts)], markersize=4)
-        ax.set_xlabel(lang.term(self.xlabel))
-        ax.set_ylabel(lang.term(self.ylabel))
+        ax.set_xlabel(lang.term(self.xlabel) or "")  # as matplotlib draws None
+        ax.set_ylabel(lang.term(self.ylabel) or "")
         ax.set_xscale(self.xscale)
         ax.set_yscale(self.yscale)
         if all(float(x).is_integer() for x in self.X[0]):
@@ -185,7 +185,7 @@ def network_diagram(num_inputs: int = 2) -> Figure:
     from matplotlib.patches import Circle
 
     top = num_inputs - 1
-    inputs = [(0.0, top - i) for i in range(num_inputs)]
+    inputs: list[tuple[float, float]] = [(0.0, top - i) for i in range(num_inputs)]
     out = (2.4, top / 2)
     radius = 0.26
     for x, y in inputs:  # arrows from circle edge to circle edge
