@@ -21,7 +21,7 @@ from typing import Any
 
 import torch
 
-from . import _checks
+from . import _checks, lang
 from .lang import text
 from .loss import squared_loss
 from .model import init_params, linreg
@@ -158,6 +158,7 @@ class Scene:
         # the full-batch gradient of the mean loss with respect to w at every point
         residuals = run.path @ X.T + run.bias[:, None] - y.T
         self.full_grad = residuals @ X / len(X)
+        lang.apply_font()  # Chinese labels need a CJK font first in line
         self.fig = Figure(figsize=figsize, dpi=dpi)  # a fixed layout: one cheap first draw
         self.fig.subplots_adjust(left=0.07, right=0.98, bottom=0.14, top=0.86, wspace=0.45)
         self.canvas = FigureCanvasAgg(self.fig)

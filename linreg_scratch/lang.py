@@ -123,10 +123,7 @@ def apply_font() -> list[str]:
 
 
 def _figure_fonts(language: str) -> None:
-    """Called by :func:`set_language`: for "zh", load matplotlib and put the installed
-    Chinese fonts first, so that every figure drawn afterwards, pyplot's included, can
-    show Chinese labels."""
+    """Called by :func:`set_language`: when matplotlib is already loaded, put the Chinese
+    fonts first now; otherwise every figure the package makes does it when it is made."""
     if language == "zh":
-        import matplotlib  # noqa: F401  (apply_font only touches an imported matplotlib)
-
         apply_font()

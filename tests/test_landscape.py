@@ -115,8 +115,8 @@ def test_equal_aspect_draws_both_axes_to_one_scale_and_keeps_the_start_in_view()
     assert ax.get_aspect() == 1.0
     assert x1 - x0 == pytest.approx(y1 - y0)
     assert x0 < 0 < x1 and y0 < 0 < y1 and x0 < 60 < x1  # the start (0, 0) and w*
-    default = plot_loss_landscape(features, labels, lr=1e-4).axes[0]
-    assert default.get_aspect() == "auto"
+    stretched = plot_loss_landscape(features, labels, lr=1e-4, equal_aspect=False).axes[0]
+    assert stretched.get_aspect() == "auto"
 
 
 def test_the_landscape_is_drawn_to_scale_by_default(data):
