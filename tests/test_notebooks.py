@@ -12,7 +12,7 @@ import pytest
 import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from kernel import errors, execute, text_of
+from kernel import errors, execute, mime_types, text_of
 
 import linreg_scratch
 
@@ -207,6 +207,33 @@ def check_real_data_numbers(outputs):
     assert abs(float(r2["SGD, scaled"]) - exact_r2) < 0.01
 
 
+def check_3_4(nb, lang):
+    import numpy as np
+
+    from linreg_scratch import sweep, synthetic_data
+
+    cells = [c for c in nb.cells if c.cell_type == "code"]
+    printed = "".join(text_of(c) for c in cells)
+    # the animation near the top: one self-contained player with its frames inline
+    html = "".join(o.get("data", {}).get("text/html", "") for c in cells for o in c.outputs)
+    assert html.count('class="linreg-sgd-player') == 1 and "data:image/png;base64" in html
+    # the exact solution it prints is numpy's least squares on the same data
+    torch.manual_seed(0)
+    features, labels = synthetic_data([2, -3.4], 4.2, 1000)
+    A = np.c_[features.double().numpy(), np.ones(1000)]
+    theta = np.linalg.lstsq(A, labels.double().numpy().ravel(), rcond=None)[0]
+    exact = re.search(r"exact \(least squares\) +w = \[(\S+), (\S+)\] +b = (\S+)", printed)
+    np.testing.assert_allclose([float(v) for v in exact.groups()], theta, atol=1e-5)
+    assert float(re.search(r"\|SGD - exact\|  max: (\S+)", printed).group(1)) < 2e-3
+    assert float(re.search(r"largest relative error: (\S+)", printed).group(1)) < 1e-6
+    # the landscapes and sweeps are drawn as SVG; the sweep tables never print inf
+    assert sum(mime_types(c) >= {"image/svg+xml"} for c in cells) >= 4
+    table = sweep("lr", [0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 1.5, 2.5, 10])
+    assert str(table) in printed  # the same runs, recomputed here
+    assert "inf" not in str(table).replace("diverged: the loss became inf", "")
+    assert "training diverged" in printed and re.search(r"epoch 1 batch \d+", printed)
+
+
 def check_3_5(nb, lang):
     check_real_data_numbers([text_of(c) for c in nb.cells if c.cell_type == "code"])
 
@@ -215,6 +242,7 @@ KEY_OUTPUTS = {
     "3.1-linear-regression": check_3_1,
     REFERENCE: check_3_2,
     "3.3-linear-regression-concise": check_3_3,
+    "3.4-explore": check_3_4,
     REAL_DATA: check_3_5,
 }
 
