@@ -27,3 +27,51 @@ def test_an_unknown_language_is_refused_by_name(bad):
     with pytest.raises(ValueError, match=r"language must be one of \('en', 'zh'\), got"):
         lang.set_language(bad)
     assert lang.get_language() == "en"
+
+
+# --- set_language takes effect on what is drawn and said (issue #18) -----------------
+
+
+def test_set_language_switches_the_labels_of_a_figure():
+    from linreg_scratch import Sweep
+
+    runs = Sweep("lr", [0.03, 10.0], [[1.0, 0.1], [1.0, float("inf")]], [None, "blew up"])
+    ax_en = runs.plot().axes[0]
+    lang.set_language("zh")
+    try:
+        fig_zh = runs.plot()
+    finally:
+        lang.set_language("en")
+    ax_zh = fig_zh.axes[0]
+    assert (ax_en.get_xlabel(), ax_en.get_ylabel()) == ("epoch", "mean squared loss")
+    assert (ax_zh.get_xlabel(), ax_zh.get_ylabel()) == ("迭代周期", "均方损失")
+    assert "lr=10（发散）" in [t.get_text() for t in fig_zh.legends[0].get_texts()]
+
+
+def test_set_language_switches_a_check_verdict():
+    from linreg_scratch import check
+
+    def no_bias(X, w, b):
+        return X @ w
+
+    english = str(check.linreg(no_bias))
+    with lang.language("zh"):
+        chinese = str(check.linreg(no_bias))
+    assert "expected:" in english and "应为：" not in english
+    assert "应为：" in chinese and "expected:" not in chinese
+
+
+def test_set_language_zh_adds_an_installed_chinese_font():
+    import matplotlib
+    from matplotlib import font_manager
+
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    chinese = [name for name in lang.CJK_FONTS if name in installed]
+    if not chinese:
+        pytest.skip("no Chinese font installed (Debian: apt-get install fonts-wqy-microhei)")
+    lang.set_language("zh")
+    try:
+        assert matplotlib.rcParams["font.family"][:2] == ["DejaVu Sans", chinese[0]]
+    finally:
+        lang.set_language("en")
+    assert matplotlib.rcParams["font.family"] == ["sans-serif"]
