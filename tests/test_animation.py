@@ -184,3 +184,30 @@ def test_chinese_labels_find_a_chinese_font(data):
     finally:
         lang.set_language("en")
     assert len(anim) == 2
+
+
+# --- every parameter takes effect (issue #18) ------------------------------------------
+
+
+def test_batch_size_and_num_epochs_set_the_run_that_is_animated(data):
+    # the fixture's run uses the defaults (10, 3); other values give another, longer run
+    features, labels = data
+    anim = animate_sgd(
+        features, labels, batch_size=25, num_epochs=2, frames=3,
+        generator=torch.Generator().manual_seed(7),
+    )  # fmt: skip
+    path = recorded_train(features, labels, 7, lr=0.03, batch_size=25, num_epochs=2)
+    assert len(anim.run.path) == 2 * 8 + 1 and anim.steps == [0, 8, 16]
+    np.testing.assert_allclose(
+        anim.drawn[-1], path.stack(0).reshape(-1, 2).numpy(), rtol=0, atol=1e-6
+    )
+
+
+def test_interval_sets_the_frame_time_of_the_gif_and_the_player(anim, tmp_path):
+    for interval in (150, 400):
+        anim.save(tmp_path / f"run{interval}.gif", interval=interval)
+        with Image.open(tmp_path / f"run{interval}.gif") as gif:
+            assert gif.info["duration"] == interval
+        assert f"}}, {interval});" in anim.to_html(interval=interval)
+        anim.save(tmp_path / f"run{interval}.html", interval=interval)
+        assert f"}}, {interval});" in (tmp_path / f"run{interval}.html").read_text("utf-8")

@@ -2,6 +2,7 @@ import re
 import subprocess
 
 import pytest
+import torch
 
 
 def run_cli(python, *args):
@@ -267,3 +268,63 @@ def test_animate_checks_the_file_before_training(python, tmp_path, args, words):
     assert out.returncode == 2 and words in out.stderr
     assert out.stdout == ""  # nothing trained
     assert list(tmp_path.iterdir()) == []
+
+
+# --- --data and --animate honour the other flags (issue #18) ----------------------------
+
+
+def penguin_losses(stdout):
+    return [float(v) for v in re.findall(r"^epoch \d+, loss (\S+)$", stdout, flags=re.M)]
+
+
+@pytest.mark.parametrize(
+    "flag",
+    [("--batch-size", "20"), ("--lr", "0.01"), ("--seed", "1"), ("--epochs", "4")],
+    ids=lambda f: f[0],
+)
+def test_penguins_takes_the_training_flags(capsys, flag):
+    _, base, _ = run_main(capsys, "--data", "penguins", "--epochs", "3")
+    code, changed, _ = run_main(capsys, "--data", "penguins", "--epochs", "3", *flag)
+    assert code == 0 and "342 penguins" in changed
+    assert penguin_losses(changed) != penguin_losses(base)
+    if flag[0] == "--epochs":
+        assert len(penguin_losses(changed)) == 4 and len(penguin_losses(base)) == 3
+
+
+def test_penguins_plot_draws_the_penguin_run(capsys, tmp_path, monkeypatch):
+    import linreg_scratch.plot as plot_module
+    from linreg_scratch import penguins, standardize
+
+    drawn = {}
+    real = plot_module.plot_training
+
+    def spy(losses, features, labels, w, b, path=None, *, trajectory=None):
+        drawn.update(losses=losses, features=features, labels=labels, trajectory=trajectory)
+        return real(losses, features, labels, w, b, path, trajectory=trajectory)
+
+    monkeypatch.setattr(plot_module, "plot_training", spy)
+    path = tmp_path / "penguins.svg"
+    code, out, _ = run_main(capsys, "--data", "penguins", "--epochs", "2", "--plot", str(path))
+    assert code == 0 and f"plot saved to {path}" in out
+    assert path.read_bytes().lstrip().startswith((b"<?xml", b"<svg"))
+    features, labels = penguins()
+    assert torch.equal(drawn["labels"], labels)
+    assert torch.allclose(drawn["features"], standardize(features)[0])
+    assert drawn["losses"] == pytest.approx(penguin_losses(out), rel=1e-4)
+    assert drawn["trajectory"].shape == (2 * 35 + 1, 2, 1)  # 342 rows in batches of 10
+
+
+def test_animate_follows_batch_size_epochs_and_lr(capsys, tmp_path):
+    page = tmp_path / "run.html"
+    settings = ("--num-examples", "50", "--batch-size", "25", "--epochs", "2")
+    code, out, _ = run_main(capsys, *settings, "--lr", "0.1", "--animate", str(page))
+    assert code == 0 and f"animation saved to {page}" in out
+    frames = page.read_text(encoding="utf-8").count("data:image/png;base64,")
+    assert frames == 2 * 2 + 1 + 1  # 2 batches x 2 epochs + the start, and the first <img>
+    other = tmp_path / "other.html"
+    assert run_main(capsys, *settings, "--lr", "0.01", "--animate", str(other))[0] == 0
+    frames_of = [
+        re.search(r"var frames = (\[.*?\]);", p.read_text(encoding="utf-8")).group(1)
+        for p in (page, other)
+    ]
+    assert frames_of[0] != frames_of[1]  # another lr, another path drawn

@@ -208,3 +208,14 @@ def test_timer_cumsum_is_the_running_total():
     timer.times = [0.5, 0.25, 1.0]
     assert timer.cumsum() == [0.5, 0.75, 1.75]
     assert timer.sum() == 1.75 and timer.avg() == pytest.approx(1.75 / 3)
+
+
+# --- every parameter takes effect (issue #18) ------------------------------------------
+
+
+def test_try_gpu_gives_the_i_th_gpu_only_when_there_are_more_than_i(monkeypatch):
+    monkeypatch.setattr(d2l, "num_gpus", lambda: 2)
+    assert d2l.try_gpu() == torch.device("cuda:0")
+    assert d2l.try_gpu(1) == torch.device("cuda:1")
+    assert d2l.try_gpu(2) == torch.device("cpu")
+    assert d2l.gpu(0) != d2l.gpu(3) == torch.device("cuda:3")

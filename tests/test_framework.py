@@ -254,3 +254,119 @@ def test_board_and_animator_draw_in_place_in_a_kernel(tmp_path):
         kinds = [set(o.get("data", {})) & {"image/svg+xml", "image/png"} for o in cell.outputs]
         assert len(cell.outputs) == 1 and kinds[0], cell.outputs  # one figure, updated
     assert text_of(nb.cells[2]).strip() == "{'inverse': 10}"
+
+
+# --- every constructor argument takes effect (issue #18) -------------------------------
+
+
+@pytest.mark.parametrize("noise", [0.0, 0.5])
+def test_synthetic_regression_data_noise_sets_the_residual_spread(noise):
+    torch.manual_seed(0)
+    w = torch.tensor([2, -3.4])
+    data = SyntheticRegressionData(w, 4.2, noise=noise, num_train=4000, num_val=0)
+    residual = data.y - (data.X @ w.reshape(-1, 1) + 4.2)
+    if noise == 0:
+        assert float(residual.abs().max()) < 1e-5
+    else:  # the sample std of 4000 N(0, noise^2) draws, within about 4 standard errors
+        assert float(residual.std()) == pytest.approx(noise, rel=0.05)
+
+
+@pytest.mark.parametrize("sigma", [0.0, 2.0])
+def test_scratch_model_sigma_is_the_spread_of_the_initial_weights(sigma):
+    torch.manual_seed(0)
+    w = LinearRegressionScratch(5000, lr=0.1, sigma=sigma).w.detach()
+    assert float(w.std()) == pytest.approx(sigma, rel=0.05, abs=1e-12)
+    assert float(w.mean()) == pytest.approx(0.0, abs=0.1)
+
+
+def test_concise_model_lr_is_the_step_size():
+    torch.manual_seed(0)
+    model = LinearRegression(lr=0.5)
+    X, y = torch.randn(8, 3), torch.randn(8, 1)
+    model(X)  # materialise the lazy layer
+    before = [p.detach().clone() for p in model.parameters()]
+    opt = model.configure_optimizers()
+    assert [g["lr"] for g in opt.param_groups] == [0.5]
+    model.loss(model(X), y).backward()
+    grads = [p.grad.clone() for p in model.parameters()]
+    opt.step()
+    for p, p0, g in zip(model.parameters(), before, grads, strict=True):
+        assert torch.allclose(p.detach(), p0 - 0.5 * g)
+
+
+def test_module_plots_as_many_points_per_epoch_as_asked():
+    torch.manual_seed(0)
+    data = SyntheticRegressionData(torch.tensor([2, -3.4]), 4.2, num_train=64, num_val=64,
+                                   batch_size=8)  # fmt: skip
+    model = quiet(LinearRegressionScratch(2, lr=0.03))
+    model.plot_train_per_epoch, model.plot_valid_per_epoch = 4, 2  # as Module(4, 2) saves them
+    Trainer(max_epochs=2).fit(model, data)
+    assert len(model.board.data["train_loss"]) == 2 * 4
+    assert len(model.board.data["val_loss"]) == 2 * 2
+
+
+def test_module_saves_its_plot_rates():
+    m = Module(plot_train_per_epoch=4, plot_valid_per_epoch=2)
+    assert (m.plot_train_per_epoch, m.plot_valid_per_epoch) == (4, 2)
+    assert (Module().plot_train_per_epoch, Module().plot_valid_per_epoch) == (2, 1)
+
+
+def _drawn_board(monkeypatch, shown=None, **kwargs):
+    """A ProgressBoard drawn as in a notebook (in-process), with two lines of 3 points.
+
+    The figures it hands to IPython's ``display`` are appended to ``shown``.
+    """
+    import IPython.display
+
+    import linreg_scratch.framework as framework
+
+    monkeypatch.setattr(framework, "_in_notebook", lambda: True)
+    monkeypatch.setattr(framework, "REDRAW_INTERVAL", 0.0)  # draw on every point
+    shown = [] if shown is None else shown
+    monkeypatch.setattr(IPython.display, "display", lambda fig, **_: shown.append(fig))
+    board = ProgressBoard(**kwargs)
+    for x in (1, 2, 3):
+        board.draw(x, 1 / x, "train")
+        board.draw(x, 2 / x, "val")
+    return board
+
+
+def test_every_progress_board_argument_shapes_the_figure(monkeypatch):
+    from matplotlib.figure import Figure
+
+    plain = _drawn_board(monkeypatch).fig.axes[0]
+    board = _drawn_board(
+        monkeypatch,
+        xlabel="epoch",
+        ylabel="loss",
+        xlim=(0.5, 4),
+        ylim=(0.1, 5),
+        xscale="log",
+        yscale="log",
+        ls=(":", "-."),
+        colors=("r", "g"),
+        figsize=(4, 3),
+    )
+    ax = board.fig.axes[0]
+    assert (plain.get_xlabel(), plain.get_ylabel()) == ("x", "")
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("epoch", "loss")
+    assert ax.get_xlim() == pytest.approx((0.5, 4)) != pytest.approx(plain.get_xlim())
+    assert ax.get_ylim() == pytest.approx((0.1, 5)) != pytest.approx(plain.get_ylim())
+    assert (plain.get_xscale(), plain.get_yscale()) == ("linear", "linear")
+    assert (ax.get_xscale(), ax.get_yscale()) == ("log", "log")
+    styles = [(line.get_linestyle(), line.get_color()) for line in ax.get_lines()]
+    assert styles == [(":", "r"), ("-.", "g")]
+    assert [(ln.get_linestyle(), ln.get_color()) for ln in plain.get_lines()] == [
+        ("-", "C0"),
+        ("--", "C1"),
+    ]
+    assert tuple(board.fig.get_size_inches()) == (4.0, 3.0)
+    assert tuple(plain.figure.get_size_inches()) == (3.5, 2.5)
+    assert board.rendered == {"train": 3, "val": 3}
+    # fig and axes: draw into the ones given instead of a new figure
+    fig = Figure()
+    given = fig.add_subplot(1, 2, 2)
+    shown = []
+    _drawn_board(monkeypatch, shown, fig=fig, axes=given)
+    assert shown and all(s is fig for s in shown) and len(given.get_lines()) == 2
+    assert len(fig.axes) == 1  # nothing added next to the given axes

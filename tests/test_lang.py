@@ -63,3 +63,35 @@ def test_apply_font_does_not_import_matplotlib(python):
     )
     out = subprocess.run([python, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+# --- set_language takes effect on what is drawn and said (issue #18) -----------------
+
+
+def test_set_language_switches_the_labels_of_a_figure():
+    from linreg_scratch import Sweep
+
+    runs = Sweep("lr", [0.03, 10.0], [[1.0, 0.1], [1.0, float("inf")]], [None, "blew up"])
+    ax_en = runs.plot().axes[0]
+    lang.set_language("zh")
+    try:
+        fig_zh = runs.plot()
+    finally:
+        lang.set_language("en")
+    ax_zh = fig_zh.axes[0]
+    assert (ax_en.get_xlabel(), ax_en.get_ylabel()) == ("epoch", "mean squared loss")
+    assert (ax_zh.get_xlabel(), ax_zh.get_ylabel()) == ("迭代周期", "均方损失")
+    assert "lr=10（发散）" in [t.get_text() for t in fig_zh.legends[0].get_texts()]
+
+
+def test_set_language_switches_a_check_verdict():
+    from linreg_scratch import check
+
+    def no_bias(X, w, b):
+        return X @ w
+
+    english = str(check.linreg(no_bias))
+    with lang.language("zh"):
+        chinese = str(check.linreg(no_bias))
+    assert "expected:" in english and "应为：" not in english
+    assert "应为：" in chinese and "expected:" not in chinese

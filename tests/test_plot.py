@@ -1,6 +1,8 @@
 import subprocess
 
 import matplotlib
+import matplotlib.pyplot
+import numpy as np
 import pytest
 import torch
 
@@ -157,3 +159,94 @@ def test_set_figsize_before_pyplot_gives_svg_in_a_kernel(backend, monkeypatch, t
     assert errors(nb) == []
     assert "image/svg+xml" in mime_types(nb.cells[1])
     assert "image/png" not in mime_types(nb.cells[1])
+
+
+# --- every parameter takes effect (issue #18) ------------------------------------------
+
+
+def _drawn_animator(monkeypatch, **kwargs):
+    """An Animator drawn as in a notebook (its figure built in-process), two points added."""
+    import linreg_scratch.plot as plot_module
+
+    monkeypatch.setattr(plot_module, "_in_notebook", lambda: True)
+    anim = Animator(**kwargs)
+    anim.add(1, [0.5, 0.2])
+    anim.add(2, [0.1, 0.05])
+    return anim.fig, anim.fig.axes[0]
+
+
+def test_every_animator_parameter_shapes_the_figure(monkeypatch, capsys):
+    _, plain = _drawn_animator(monkeypatch)
+    fig, ax = _drawn_animator(
+        monkeypatch,
+        xlabel="epoch",
+        ylabel="loss",
+        legend=["train", "test"],
+        xlim=(0.5, 3),
+        ylim=(0.01, 1),
+        xscale="log",
+        yscale="log",
+        fmts=("r:", "g-."),
+        figsize=(4, 3),
+    )
+    capsys.readouterr()  # display() prints the figure's repr outside a kernel
+    assert (plain.get_xlabel(), plain.get_ylabel()) == ("", "")
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("epoch", "loss")
+    assert plain.get_legend() is None
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["train", "test"]
+    assert ax.get_xlim() == pytest.approx((0.5, 3)) != pytest.approx(plain.get_xlim())
+    assert ax.get_ylim() == pytest.approx((0.01, 1)) != pytest.approx(plain.get_ylim())
+    assert (plain.get_xscale(), plain.get_yscale()) == ("linear", "linear")
+    assert (ax.get_xscale(), ax.get_yscale()) == ("log", "log")
+    styles = [(line.get_linestyle(), line.get_color()) for line in ax.get_lines()]
+    assert styles == [(":", "r"), ("-.", "g")]
+    assert [line.get_linestyle() for line in plain.get_lines()] == ["-", "--"]  # "-", "m--"
+    assert tuple(fig.get_size_inches()) == (4.0, 3.0)
+    assert tuple(plain.figure.get_size_inches()) == (3.5, 2.5)
+    # the data drawn are the points added
+    assert ax.get_lines()[1].get_ydata().tolist() == [0.2, 0.05]
+
+
+def test_plot_training_draws_the_given_trajectory_on_the_landscape(tutorial_data):
+    features, labels = tutorial_data
+    w, b = init_params(2, generator=torch.Generator().manual_seed(0))
+    path = torch.tensor([[0.0, 0.0], [1.0, -1.5], [1.8, -3.0], [2.0, -3.4]])
+    drawn = plot_training([1.0, 0.1], features, labels, w, b, trajectory=path).axes[2]
+    (line,) = [ln for ln in drawn.get_lines() if ln.get_label() == "SGD path"]
+    np.testing.assert_allclose(np.c_[line.get_xdata(), line.get_ydata()], path.numpy())
+    bare = plot_training([1.0, 0.1], features, labels, w, b).axes[2]
+    assert "SGD path" not in [ln.get_label() for ln in bare.get_lines()]
+
+
+def test_d2l_plot_takes_xscale_ylim_fmts_and_figsize():
+    from linreg_scratch.plot import plot
+
+    old = matplotlib.rcParams["figure.figsize"]
+    fig = matplotlib.pyplot.figure()
+    try:
+        x = np.arange(1.0, 5.0)
+        plot(x, [x, 2 * x], xscale="log", ylim=(0, 10), fmts=("r:", "g-."), figsize=(4, 3))
+        ax = fig.axes[0]
+        assert ax.get_xscale() == "log" and ax.get_ylim() == (0, 10)
+        styles = [(line.get_linestyle(), line.get_color()) for line in ax.get_lines()]
+        assert styles == [(":", "r"), ("-.", "g")]
+        assert tuple(matplotlib.rcParams["figure.figsize"]) == (4.0, 3.0)
+    finally:
+        matplotlib.pyplot.close(fig)
+        matplotlib.rcParams["figure.figsize"] = old
+
+
+def test_d2l_set_axes_applies_each_argument():
+    from linreg_scratch.figure import new_figure
+    from linreg_scratch.plot import set_axes
+
+    ax = new_figure().add_subplot()
+    ax.plot([1, 10], [1, 100], label="_hidden")
+    set_axes(ax, "x", "y", (1, 10), (0.5, 200), "log", "symlog", ["data"])
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("x", "y")
+    assert ax.get_xlim() == (1, 10) and ax.get_ylim() == (0.5, 200)
+    assert (ax.get_xscale(), ax.get_yscale()) == ("log", "symlog")
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["data"]
+    bare = new_figure().add_subplot()
+    set_axes(bare, None, None, None, None, "linear", "linear", None)
+    assert bare.get_legend() is None and bare.get_xscale() == "linear"
