@@ -23,9 +23,7 @@ import torch
 
 from . import _checks, lang
 from .lang import text
-from .loss import squared_loss
-from .model import init_params, linreg
-from .train import DivergenceError, Trajectory, train
+from .train import record_linreg_run
 
 #: ``.save`` writes these formats (no ffmpeg needed).
 SUFFIXES = (".gif", ".html")
@@ -73,25 +71,9 @@ def record_run(
             f"the animation needs exactly 2 features (w1, w2), got features of shape "
             f"{tuple(features.shape)}"
         )
-    w, b = init_params(2, generator=generator)
-    recorder = Trajectory([w, b])
-    diverged = None
-    try:
-        train(
-            linreg,
-            squared_loss,
-            [w, b],
-            features,
-            labels,
-            lr=lr,
-            num_epochs=num_epochs,
-            batch_size=batch_size,
-            verbose=False,
-            generator=generator,
-            callback=recorder,
-        )
-    except DivergenceError as err:
-        diverged = err.reason
+    recorder, diverged = record_linreg_run(
+        features, labels, lr=lr, batch_size=batch_size, num_epochs=num_epochs, generator=generator
+    )
     path = recorder.stack(0).detach().reshape(-1, 2).double()
     bias = recorder.stack(1).detach().reshape(-1).double()
     epochs = torch.tensor([0] + [e + 1 for e, _ in recorder.steps])

@@ -11,10 +11,8 @@ import torch
 from . import _checks
 from .figure import new_figure, save_figure
 from .lang import text
-from .loss import squared_loss
-from .model import init_params, linreg
 from .solve import closed_form
-from .train import DivergenceError, Trajectory, train
+from .train import record_linreg_run
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -68,28 +66,15 @@ def plot_loss_landscape(
     num_epochs = _checks.positive_int("num_epochs", num_epochs)
     note = ""  # what the title says about the path
     if trajectory is None:
-        w, b = (
-            p.detach().to(features.dtype).requires_grad_()
-            for p in init_params(2, generator=generator)
+        recorder, reason = record_linreg_run(
+            features,
+            labels,
+            lr=lr,
+            batch_size=batch_size,
+            num_epochs=num_epochs,
+            generator=generator,
         )
-        recorder = Trajectory([w, b])
-        outcome = ""
-        try:
-            train(
-                linreg,
-                squared_loss,
-                [w, b],
-                features,
-                labels,
-                lr=lr,
-                num_epochs=num_epochs,
-                batch_size=batch_size,
-                verbose=False,
-                generator=generator,
-                callback=recorder,
-            )
-        except DivergenceError:
-            outcome = text(" (diverged)", "（发散）")
+        outcome = "" if reason is None else text(" (diverged)", "（发散）")
         trajectory = recorder.stack(0)
         note = text(
             f"SGD, lr={lr:g}, batch {batch_size}, {num_epochs} epochs",

@@ -11,7 +11,7 @@ import torch
 from . import _checks
 from .data import _batches, shuffle_order
 from .loss import squared_loss
-from .model import linreg
+from .model import init_params, linreg
 from .optim import sgd
 
 #: ``callback(epoch, batch, params)``, called after every parameter update
@@ -379,3 +379,42 @@ class Trajectory:
         count = len(self.params[0])
         index = _checks.index("index", index, count, "0 for w, 1 for b")
         return torch.stack([p[index] for p in self.params])
+
+
+def record_linreg_run(
+    features: torch.Tensor,
+    labels: torch.Tensor,
+    *,
+    lr: float,
+    batch_size: int,
+    num_epochs: int,
+    generator: torch.Generator | None,
+) -> tuple[Trajectory, str | None]:
+    """Train ``linreg`` from :func:`init_params` (in the data's dtype) and record every step.
+
+    Returns the :class:`Trajectory` (start included) and, when the run diverged, the
+    :class:`DivergenceError`'s reason (else None). The pictures of SGD's path
+    (``plot_loss_landscape``, ``animate_sgd``) draw exactly this run.
+    """
+    w, b = (
+        p.detach().to(features.dtype).requires_grad_()
+        for p in init_params(features.shape[1], generator=generator)
+    )
+    recorder = Trajectory([w, b])
+    try:
+        train(
+            linreg,
+            squared_loss,
+            [w, b],
+            features,
+            labels,
+            lr=lr,
+            num_epochs=num_epochs,
+            batch_size=batch_size,
+            verbose=False,
+            generator=generator,
+            callback=recorder,
+        )
+    except DivergenceError as err:
+        return recorder, err.reason
+    return recorder, None
