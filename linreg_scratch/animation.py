@@ -164,7 +164,9 @@ class Scene:
             label=text("SGD path", "SGD 路径"),
         )
         (self.point,) = ax_land.plot([], [], "o", color="orange", markeredgecolor="black")
+        # no shrinking: matplotlib 3.7 can loop for ever clipping a shrunk arrow far off-axes
         style: dict[str, Any] = {"arrowstyle": "-|>", "mutation_scale": 10, "linewidth": 1.5}
+        style |= {"shrinkA": 0, "shrinkB": 0}
         self.batch_arrow = FancyArrowPatch((0, 0), (0, 0), color="orange", **style)
         self.full_arrow = FancyArrowPatch((0, 0), (0, 0), color="white", **style)
         for arrow in (self.batch_arrow, self.full_arrow):
