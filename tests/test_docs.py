@@ -364,8 +364,11 @@ def test_the_sgd_animation_plays_on_the_3_4_page(browser, server, shots, lang):
     assert frame.get_property("naturalWidth") > 0 and frame.get_attribute("data-frame") == "0"
     total = int(count.text.split("/")[1])
     first_src = frame.get_attribute("src")
-    browser.execute_script("arguments[0].scrollIntoView()", player)
-    player.find_element(By.CSS_SELECTOR, ".linreg-sgd-play").click()
+    play = player.find_element(By.CSS_SELECTOR, ".linreg-sgd-play")
+    # the controls in the middle of the window, clear of the page's sticky header
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", play)
+    time.sleep(0.3)
+    play.click()
     time.sleep(1.0)  # about 6 frames at 150 ms each
     shown = int(frame.get_attribute("data-frame"))
     browser.save_screenshot(str(shots / f"3.4-{lang}-playing.png"))
