@@ -298,6 +298,10 @@ class Module(nn.Module, HyperParameters):
             self.net.apply(init)
 
 
+#: the default ``indices`` of ``DataModule.get_tensorloader``: every row
+_EVERY_ROW = slice(0, None)
+
+
 class DataModule(HyperParameters):
     """Base class of the data: ``get_dataloader(train)`` gives the batches of one pass."""
 
@@ -319,7 +323,7 @@ class DataModule(HyperParameters):
         return self.get_dataloader(train=False)
 
     def get_tensorloader(
-        self, tensors: Sequence[torch.Tensor], train: bool, indices=slice(0, None)
+        self, tensors: Sequence[torch.Tensor], train: bool, indices: slice = _EVERY_ROW
     ) -> torch.utils.data.DataLoader:
         """Batches of ``self.batch_size`` rows of ``tensors[indices]``, shuffled when ``train``."""
         return load_array(tuple(t[indices] for t in tensors), self.batch_size, is_train=train)
