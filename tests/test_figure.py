@@ -5,15 +5,20 @@ import pathlib
 
 import pytest
 
+import linreg_scratch
 from linreg_scratch.figure import new_figure, save_figure
 
-PACKAGE = pathlib.Path(__file__).resolve().parent.parent / "linreg_scratch"
+# The package under test, wherever it is installed: the source folder in a checkout, or
+# site-packages in CI's wheel job (which removes the source folder).
+PACKAGE = pathlib.Path(linreg_scratch.__file__).resolve().parent
 
 
 def module_imports() -> dict[str, set[str]]:
     """For each module of the package, the sibling modules it imports (lazily or not)."""
     graph = {}
-    for path in PACKAGE.glob("*.py"):
+    paths = sorted(PACKAGE.glob("*.py"))
+    assert len(paths) > 10, f"no package modules found in {PACKAGE}"
+    for path in paths:
         tree = ast.parse(path.read_text())
         deps = set()
         for node in ast.walk(tree):
