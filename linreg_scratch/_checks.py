@@ -125,20 +125,26 @@ def same_device(name: str, value: torch.Tensor, features: torch.Tensor) -> torch
     return value
 
 
-def examples(features: object, labels: object) -> int:
+def examples(features: object, labels: object, *, values: bool = True) -> int:
     """Check a data set for training or solving; return its number of examples.
 
     ``features: (n, d)`` floating, ``labels: (n,)`` or ``(n, 1)`` on the same device,
-    ``n > 0``, and no NaN or inf in either.
+    ``n > 0``, and (with ``values``) no NaN or inf in either: see :func:`finite_data`.
     """
     features = real_floating("features", tensor("features", features, ndim=2))
     labels = real_floating("labels", tensor("labels", labels, ndim=(1, 2)))
     n = same_length(features, labels)
     one_per_example("labels", labels, n)
     same_device("labels", labels, features)  # before finite(), which reads the values
+    if values:
+        finite_data(features, labels)
+    return n
+
+
+def finite_data(features: torch.Tensor, labels: torch.Tensor) -> None:
+    """Require no NaN or inf in ``features`` and ``labels``: one pass over the data."""
     finite("features", features)
     finite("labels", labels)
-    return n
 
 
 def same_length(features: torch.Tensor, labels: torch.Tensor) -> int:

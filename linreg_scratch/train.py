@@ -49,7 +49,10 @@ def train(
 
     Before training, ``net`` and ``loss`` are tried on the first examples, so swapped
     functions, extra params or an output of the wrong shape are named at once.
-    ``features`` and ``labels`` are never changed, even when they require grad.
+    ``features`` and ``labels`` are never changed, even when they require grad. A NaN or
+    inf in them is a ``ValueError`` naming the first one, and ``params`` are left as they
+    were (for ``linreg`` with ``squared_loss`` the data are only read for this check if
+    the first epoch's loss is not finite, which such a value always causes).
 
     For ``net=linreg, loss=squared_loss`` the gradient is computed by its formula
     (``X.T @ r`` and ``sum(r)`` with ``r = X @ w + b - y``) instead of by autograd:
@@ -98,7 +101,7 @@ def train(
     if callback is not None and not callable(callback):
         raise TypeError(f"callback must be callable or None, got {type(callback).__name__}")
     params = _check_params(params)
-    n = _checks.examples(features, labels)
+    n = _checks.examples(features, labels, values=False)
     for i, param in enumerate(params):
         _checks.same_device(f"params[{i}]", param, features)
     lr = _checks.positive_float("lr", lr)
@@ -108,9 +111,17 @@ def train(
     generator = _checks.generator("generator", generator)
     # data that requires grad must not collect gradients (or graphs) from training
     features, labels = features.detach(), labels.detach()
-    _checks.probe_model(net, loss, params, features, labels)
-
     fast = _is_plain_linreg(net, loss, params, features, labels)
+    # A NaN or inf in the data makes the loss of its batch non-finite, and the fast path's
+    # first epoch meets every example. So there, with no callback to see the steps, the
+    # data's values are checked only if that epoch's losses go bad (the parameters are
+    # then put back as they were): a pass over the data saved on every good run.
+    before = _saved(params) if fast and callback is None else None
+    if before is None:
+        _checks.finite_data(features, labels)
+    if not fast:  # linreg and squared_loss on the shapes _is_plain_linreg saw cannot fail
+        _checks.probe_model(net, loss, params, features, labels)
+
     if fast:
         sgd_epoch = _LinregSGD(params, features, labels, batch_size, lr)
         run_epoch, final_loss = sgd_epoch.run, sgd_epoch.loss
@@ -128,11 +139,34 @@ def train(
         # The order is not kept past the epoch: at n=1e7 it is 80 MB.
         run_epoch(shuffle_order(n, features.device, generator), batch_losses, on_step)
         epoch_loss = final_loss()  # the one host synchronisation per epoch
-        _check_finite(epoch, epoch_loss, batch_losses, lr, history)
+        error = _divergence(epoch, epoch_loss, batch_losses, lr, history)
+        if error is not None:
+            if before is not None:  # the first epoch: was it the data?
+                _refuse_bad_data(features, labels, params, before)
+            raise error
+        before = None
         history.append(epoch_loss)
         if verbose:
             print(f"epoch {epoch + 1}, loss {epoch_loss:f}")
     return history
+
+
+def _saved(params: Sequence[torch.Tensor]) -> list[tuple[torch.Tensor, torch.Tensor | None]]:
+    """A copy of each parameter's values, and its ``.grad``, to put back on a refusal."""
+    return [(p.detach().clone(), p.grad) for p in params]
+
+
+def _refuse_bad_data(features, labels, params, before) -> None:
+    """Raise the ValueError for a NaN or inf in the data, if there is one, after putting
+    ``params`` back as they were before training; return if the data are finite."""
+    try:
+        _checks.finite_data(features, labels)
+    except ValueError:
+        with torch.no_grad():
+            for param, (value, grad) in zip(params, before, strict=True):
+                param.copy_(value)
+                param.grad = grad
+        raise
 
 
 def _check_params(params: Sequence[torch.Tensor]) -> list[torch.Tensor]:
@@ -320,9 +354,10 @@ class DivergenceError(FloatingPointError):
         self.reason, self.epoch, self.batch, self.losses = reason, epoch, batch, losses
 
 
-def _check_finite(epoch, epoch_loss, batch_losses, lr, history):
+def _divergence(epoch, epoch_loss, batch_losses, lr, history) -> DivergenceError | None:
+    """The error to raise if the epoch's loss or a batch's loss is not finite, else None."""
     if math.isfinite(epoch_loss) and bool(torch.isfinite(batch_losses).all()):
-        return
+        return None
     batch = None
     bad = ~torch.isfinite(batch_losses)
     if bool(bad.any()):
@@ -332,7 +367,7 @@ def _check_finite(epoch, epoch_loss, batch_losses, lr, history):
     else:
         kind = "NaN" if math.isnan(epoch_loss) else "inf"
         where = f"the end of epoch {epoch + 1}"
-    raise DivergenceError(
+    return DivergenceError(
         f"the loss became {kind} at {where}",
         lr,
         epoch=epoch + 1,

@@ -314,6 +314,48 @@ def test_train_rejects_nan_and_inf_in_the_data(tutorial_data, where, value, word
     assert torch.equal(w.detach(), w0)  # rejected before any update
 
 
+@pytest.mark.parametrize("net", [linreg, autograd_linreg])
+@pytest.mark.parametrize("with_callback", [False, True])
+@pytest.mark.parametrize("where", ["features", "labels"])
+def test_bad_data_is_refused_with_params_grads_and_output_untouched(
+    tutorial_data, net, with_callback, where, capsys
+):
+    features, labels = (t.clone() for t in tutorial_data)
+    (features[993] if where == "features" else labels[993])[0] = float("inf")
+    w, b = init_params(2)
+    stale = torch.ones(2, 1)
+    w.grad = stale  # a learner's leftover gradient stays theirs when the call is refused
+    w0, b0 = w.detach().clone(), b.detach().clone()
+    callback = (lambda *args: None) if with_callback else None
+    with pytest.raises(ValueError, match=rf"{where} contains inf at row 993") as info:
+        train(net, squared_loss, [w, b], features, labels, num_epochs=2, callback=callback)
+    assert info.value.__context__ is None  # no DivergenceError in the learner's traceback
+    assert torch.equal(w.detach(), w0) and torch.equal(b.detach(), b0)
+    assert w.grad is stale and b.grad is None
+    assert capsys.readouterr().out == ""
+
+
+def test_the_data_pass_is_left_to_the_first_epoch_only_on_the_fast_path(tutorial_data, monkeypatch):
+    import linreg_scratch._checks as checks
+
+    passes = []
+    real = checks.finite_data
+    monkeypatch.setattr(checks, "finite_data", lambda *a: passes.append(1) or real(*a))
+    features, labels = tutorial_data
+
+    def run(net, **kwargs):
+        passes.clear()
+        train(net, squared_loss, list(init_params(2)), features, labels, verbose=False, **kwargs)
+        return len(passes)
+
+    assert run(linreg) == 0  # a good fast run never reads the data just to check it
+    assert run(linreg, callback=lambda *args: None) == 1  # the callback would see bad steps
+    assert run(autograd_linreg) == 1
+    with pytest.raises(DivergenceError):  # finite data, a real divergence: one pass, then
+        train(linreg, squared_loss, list(init_params(2)), features, labels, lr=30.0)
+    assert passes == [1, 1]  # ... the DivergenceError
+
+
 def test_callback_sees_every_update_in_order(tutorial_data):
     features, labels = tutorial_data
     calls = []
