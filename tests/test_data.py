@@ -173,3 +173,26 @@ def test_synthetic_data_noise_sets_the_residual_spread(noise):
     features, labels = synthetic_data([1.5, -2.0, 0.5], -1.0, 20000, noise, generator=gen)
     residual = labels - (features @ torch.tensor([[1.5], [-2.0], [0.5]]) - 1.0)
     assert residual.std().item() == pytest.approx(noise, abs=1e-5 + 0.02 * noise)
+
+
+@pytest.mark.parametrize("shape", [(7,), (7, 3), (7, 2, 3), (7, 2, 1, 3)])
+@pytest.mark.parametrize("labels_shape", [(7,), (7, 1), (7, 2, 2), (7, 1, 1, 1)])
+def test_data_iter_reads_examples_of_any_shape_up_to_4_d(shape, labels_shape):
+    # d2l reuses data_iter for images (n, c, h, w): every example is a slice of dim 0
+    features = torch.arange(7 * int(np.prod(shape[1:])), dtype=torch.float32).reshape(shape)
+    labels = torch.arange(7 * int(np.prod(labels_shape[1:]))).reshape(labels_shape)
+    seen = []
+    for X, y in data_iter(3, features, labels, generator=torch.Generator().manual_seed(0)):
+        assert X.shape[1:] == shape[1:] and y.shape[1:] == labels_shape[1:] and len(X) == len(y)
+        rows = [int(torch.nonzero((features == x).reshape(7, -1).all(1))[0]) for x in X]
+        assert torch.equal(labels[rows], y)  # each label travels with its example
+        seen += rows
+    assert sorted(seen) == list(range(7))
+
+
+@pytest.mark.parametrize("which", ["features", "labels"])
+def test_data_iter_refuses_5_d_and_0_d_data(which):
+    good = {"features": torch.zeros(4, 2), "labels": torch.zeros(4)}
+    for bad in (torch.zeros(4, 1, 1, 1, 1), torch.tensor(1.0)):
+        with pytest.raises(ValueError, match=rf"^{which} must be 1-D or 2-D or 3-D or 4-D, got"):
+            data_iter(2, **{**good, which: bad})
