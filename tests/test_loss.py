@@ -16,6 +16,13 @@ def test_squared_loss_values_and_shape():
     assert y.shape == (3,)  # the label vector is reshaped, not modified
 
 
+def test_squared_loss_of_single_values():
+    # a 0-d prediction and label (one example) give a 0-d loss
+    loss = squared_loss(torch.tensor(1.0), torch.tensor(3.0))
+    assert loss.shape == () and loss.item() == 2.0
+    assert squared_loss(torch.tensor([1.0]), torch.tensor(3.0)).tolist() == [2.0]
+
+
 def test_squared_loss_rejects_mismatched_sizes():
     with pytest.raises(ValueError, match=r"y_hat of shape \(10, 1\) and y of shape \(9,\)"):
         squared_loss(torch.zeros(10, 1), torch.zeros(9))

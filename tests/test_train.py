@@ -191,7 +191,7 @@ def test_too_large_lr_raises_instead_of_returning_nan(tutorial_data, net):
         train(net, squared_loss, [w, b], features, labels, lr=10, verbose=False)
     message = str(info.value)
     assert re.search(r"(inf|NaN) at epoch 1, batch \d+ of 100", message)
-    assert "lr=10 is probably too large" in message
+    assert "lr=10 is probably too large, try a smaller one such as lr=1 " in message
     assert isinstance(info.value, DivergenceError)
     assert info.value.epoch == 1 and 1 <= info.value.batch <= 100 and info.value.losses == []
     assert (
@@ -910,3 +910,46 @@ def test_host_reads_per_epoch_do_not_grow_with_the_number_of_batches(monkeypatch
         )
         counts.append(len(reads))
     assert counts[0] == counts[1] > 0
+
+
+def test_record_linreg_run_records_the_run_train_makes_from_init_params(tutorial_data, capsys):
+    from linreg_scratch.train import record_linreg_run
+
+    features, labels = (t.double() for t in tutorial_data)  # in the data's dtype
+    settings = {"lr": 0.01, "batch_size": 25, "num_epochs": 2}
+    recorder, reason = record_linreg_run(
+        features, labels, generator=torch.Generator().manual_seed(5), **settings
+    )
+    assert reason is None and capsys.readouterr().out == ""  # quiet
+    gen = torch.Generator().manual_seed(5)  # the same draws, by hand
+    w, b = (p.detach().double().requires_grad_() for p in init_params(2, generator=gen))
+    replay = Trajectory([w, b])
+    train(linreg, squared_loss, [w, b], features, labels, verbose=False, generator=gen,
+          callback=replay, **settings)  # fmt: skip
+    assert len(recorder.steps) == len(replay.steps) == 2 * 40
+    assert recorder.stack(0).dtype == torch.float64
+    assert torch.equal(recorder.stack(0), replay.stack(0))
+    assert torch.equal(recorder.stack(1), replay.stack(1))
+    # another generator gives another start and order; a diverging lr gives its reason
+    other, _ = record_linreg_run(
+        features, labels, generator=torch.Generator().manual_seed(6), **settings
+    )
+    assert not torch.equal(other.stack(0)[0], recorder.stack(0)[0])
+    _, reason = record_linreg_run(*tutorial_data, lr=30.0, batch_size=25, num_epochs=2,
+                                  generator=None)  # float32 overflows soon  # fmt: skip
+    assert re.fullmatch(r"the loss became (inf|NaN) at epoch 1, batch \d+ of 40", reason)
+
+
+@pytest.mark.parametrize("net", [linreg, autograd_linreg])
+def test_a_short_last_batch_whose_loss_overflows_is_the_batch_named(net):
+    # 5 examples in batches of 4: the example read last is alone in batch 2, and its
+    # residual (about 1e22) overflows its loss while batch 1's stays small
+    last = int(torch.randperm(5, generator=torch.Generator().manual_seed(3))[4])
+    features = torch.ones(5, 1)
+    features[last] = 1e24
+    w, b = torch.full((1, 1), 0.01, requires_grad=True), torch.zeros(1, requires_grad=True)
+    with pytest.raises(DivergenceError) as info:
+        train(net, squared_loss, [w, b], features, torch.zeros(5), lr=1e-3, batch_size=4,
+              verbose=False, generator=torch.Generator().manual_seed(3))  # fmt: skip
+    assert (info.value.epoch, info.value.batch) == (1, 2)
+    assert info.value.reason == "the loss became inf at epoch 1, batch 2 of 2"
