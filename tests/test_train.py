@@ -953,3 +953,47 @@ def test_a_short_last_batch_whose_loss_overflows_is_the_batch_named(net):
               verbose=False, generator=torch.Generator().manual_seed(3))  # fmt: skip
     assert (info.value.epoch, info.value.batch) == (1, 2)
     assert info.value.reason == "the loss became inf at epoch 1, batch 2 of 2"
+
+
+@pytest.mark.parametrize("net", [linreg, autograd_linreg])
+def test_a_batch_whose_loss_overflowed_is_reported_though_the_epoch_ends_finite(net):
+    # One batch, x = 1, y = 0, w = 1e20, b = 0: the batch's loss (1e40 / 2 per example)
+    # overflows float32, yet the step with lr = 0.5 lands exactly on w + b = 0.
+    w, b = torch.full((1, 1), 1e20, requires_grad=True), torch.zeros(1, requires_grad=True)
+    with pytest.raises(DivergenceError) as info:
+        train(net, squared_loss, [w, b], torch.ones(4, 1), torch.zeros(4), lr=0.5,
+              num_epochs=1, batch_size=4, verbose=False)  # fmt: skip
+    # w + b is (close to) 0 now: the end of the epoch is finite, only the batch was not
+    with torch.no_grad():
+        assert torch.isfinite(squared_loss(linreg(torch.ones(4, 1), w, b), torch.zeros(4))).all()
+    assert info.value.reason == "the loss became inf at epoch 1, batch 1 of 1"
+
+
+@pytest.mark.parametrize("kind", ["NaN", "inf"])
+def test_a_loss_that_goes_bad_only_at_the_end_of_an_epoch_names_no_batch(tutorial_data, kind):
+    # a net that is fine on batches of 10 but not on the whole data set
+    def net(X, w, b):
+        y_hat = linreg(X, w, b)
+        return y_hat if len(X) < 1000 else torch.full_like(y_hat, float(kind.lower()))
+
+    with pytest.raises(DivergenceError) as info:
+        train(net, squared_loss, list(init_params(2)), *tutorial_data, verbose=False)
+    assert (info.value.epoch, info.value.batch, info.value.losses) == (1, None, [])
+    assert info.value.reason == f"the loss became {kind} at the end of epoch 1"
+
+
+@pytest.mark.parametrize(
+    ("d", "batch_size", "n"), [(2, 10, 5000), (99, 100, 20000), (99, 20000, 40000)]
+)
+def test_the_fast_path_holds_at_most_one_chunk_of_the_data(d, batch_size, n):
+    # "almost no extra memory": the gathered copy is at most _CHUNK_NUMBERS numbers
+    # (4 MB in float32), or one batch when a batch alone is larger
+    module = importlib.import_module("linreg_scratch.train")
+    features, labels = torch.zeros(n, d), torch.zeros(n)
+    w, b = init_params(d)
+    sgd_epoch = module._LinregSGD([w, b], features, labels, batch_size, 0.03)
+    rows = sgd_epoch.Z.shape[0]
+    assert rows % batch_size == 0 and rows <= n
+    assert sgd_epoch.Z.numel() <= max(module._CHUNK_NUMBERS, (d + 1) * batch_size)
+    per_chunk = min(module._CHUNK_BATCHES, max(1, module._CHUNK_NUMBERS // ((d + 1) * batch_size)))
+    assert rows == min(n, per_chunk * batch_size)  # up to 256 batches of that size
