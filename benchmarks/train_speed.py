@@ -4,8 +4,8 @@
     python benchmarks/train_speed.py --quick         # the tutorial's setting and n=1e6, d=2
     python benchmarks/train_speed.py --device cuda   # the torch loops on a GPU
 
-Prints ms per epoch (median of several rounds; in each round every loop runs once,
-so a busy machine slows them alike) and ratios to the tutorial's loop and to the
+Prints ms per epoch (median of several rounds; in each round every loop runs once, in a
+shuffled order, so a busy machine slows them alike) and ratios to the tutorial's loop and to the
 strong hand-written floor. Numbers are for reading, not for asserting: they depend
 on the machine. Each setting runs in its own process with 2 torch threads, so that
 its peak memory can be read from the operating system (or from CUDA's allocator).
@@ -249,8 +249,9 @@ def run_setting(n, d, batch_size, epochs, repeats, names, device):
     names = [name for name in names if name in table]
 
     times = {name: [] for name in names}
-    for _ in range(repeats):  # rounds: every loop once per round
-        for name in names:
+    shuffler = random.Random(0)
+    for _ in range(repeats):  # rounds: every loop once per round, in a fresh order, so
+        for name in shuffler.sample(names, len(names)):  # none always follows another
             sync(device)
             start = time.perf_counter()
             table[name]()

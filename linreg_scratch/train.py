@@ -356,7 +356,11 @@ class DivergenceError(FloatingPointError):
 
 def _divergence(epoch, epoch_loss, batch_losses, lr, history) -> DivergenceError | None:
     """The error to raise if the epoch's loss or a batch's loss is not finite, else None."""
-    if math.isfinite(epoch_loss) and bool(torch.isfinite(batch_losses).all()):
+    # A sum is finite only if every term is (an inf or NaN term makes it inf or NaN): one
+    # operation per epoch; only a sum that overflowed needs the elementwise check.
+    if math.isfinite(epoch_loss) and (
+        math.isfinite(batch_losses.sum()) or bool(torch.isfinite(batch_losses).all())
+    ):
         return None
     batch = None
     bad = ~torch.isfinite(batch_losses)

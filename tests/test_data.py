@@ -196,3 +196,35 @@ def test_data_iter_refuses_5_d_and_0_d_data(which):
     for bad in (torch.zeros(4, 1, 1, 1, 1), torch.tensor(1.0)):
         with pytest.raises(ValueError, match=rf"^{which} must be 1-D or 2-D or 3-D or 4-D, got"):
             data_iter(2, **{**good, which: bad})
+
+
+def test_synthetic_data_is_the_formula_on_the_generators_draws():
+    # features = N(0, 1) draws, then labels = features @ w + b + noise * N(0, 1) draws
+    w, b, noise = torch.tensor([2.0, -3.4, 0.5]), 4.2, 0.3
+    features, labels = synthetic_data(w, b, 50, noise, generator=torch.Generator().manual_seed(8))
+    gen = torch.Generator().manual_seed(8)
+    X, z = torch.randn(50, 3, generator=gen), torch.randn(50, 1, generator=gen)
+    assert torch.equal(features, X)
+    torch.testing.assert_close(labels, X @ w.reshape(-1, 1) + b + noise * z)
+
+
+def test_synthetic_data_without_noise_draws_only_the_features():
+    gen = torch.Generator().manual_seed(2)
+    synthetic_data([1.0, 2.0], 0.0, 20, noise=0.0, generator=gen)
+    ref = torch.Generator().manual_seed(2)
+    torch.randn(20, 2, generator=ref)
+    assert torch.equal(torch.randn(3, generator=gen), torch.randn(3, generator=ref))
+
+
+@pytest.mark.parametrize(
+    "w", [torch.tensor([2.0, -3.4], dtype=torch.float64), torch.tensor([2, -3])]
+)
+def test_synthetic_data_takes_weights_of_any_real_dtype_and_gives_float32(w):
+    features, labels = synthetic_data(w, 4.2, 10)
+    assert features.dtype == labels.dtype == torch.float32
+    torch.testing.assert_close(labels, features @ w.float().reshape(-1, 1) + 4.2, atol=0.1, rtol=0)
+
+
+def test_synthetic_data_refuses_a_weight_matrix():
+    with pytest.raises(ValueError, match=r"^w must be 1-D, got shape \(2, 3\)"):
+        synthetic_data(torch.ones(2, 3), 4.2, 10)

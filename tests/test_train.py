@@ -997,3 +997,36 @@ def test_the_fast_path_holds_at_most_one_chunk_of_the_data(d, batch_size, n):
     assert sgd_epoch.Z.numel() <= max(module._CHUNK_NUMBERS, (d + 1) * batch_size)
     per_chunk = min(module._CHUNK_BATCHES, max(1, module._CHUNK_NUMBERS // ((d + 1) * batch_size)))
     assert rows == min(n, per_chunk * batch_size)  # up to 256 batches of that size
+
+
+def test_float64_batch_losses_beyond_float32s_range_are_not_a_divergence():
+    # x = 1e20, y = 0, w = 1: the batch's loss is 5e39, finite in float64 (not in float32),
+    # and lr = 1e-41 takes a sane step; the batch losses are kept in the data's dtype
+    features, labels = torch.full((4, 1), 1e20, dtype=torch.float64), torch.zeros(4).double()
+    w = torch.ones(1, 1, dtype=torch.float64, requires_grad=True)
+    b = torch.zeros(1, dtype=torch.float64, requires_grad=True)
+    losses = train(linreg, squared_loss, [w, b], features, labels, lr=1e-41, num_epochs=1,
+                   batch_size=4, verbose=False)  # fmt: skip
+    assert w.item() == pytest.approx(0.9, rel=1e-6) and losses == [pytest.approx(0.81 * 5e39)]
+
+
+def test_a_bias_of_shape_1_by_1_is_refused_as_linreg_refuses_it(tutorial_data):
+    w, b = init_params(2)
+    b11 = b.detach().reshape(1, 1).requires_grad_()
+    with pytest.raises(ValueError, match=r"b must be a single number, shape \(1,\) or \(\)"):
+        train(linreg, squared_loss, [w, b11], *tutorial_data, verbose=False)
+
+
+@pytest.mark.parametrize("net", [linreg, autograd_linreg])
+def test_finite_batch_losses_whose_sum_overflows_are_no_divergence(net):
+    # Two batches of two, w = a = 1.5e19, b = 0, lr = 0.5: batch 1 (x = 1) and batch 2
+    # (x = -1) each lose 2 * a^2 / 2 = 2.25e38, finite in float32 though their sum is
+    # not, and the two steps bring w and b back to (about) 0. Nothing diverged.
+    order = torch.randperm(4, generator=torch.Generator().manual_seed(1))
+    features = torch.ones(4, 1)
+    features[order[2:]] = -1.0
+    w, b = torch.full((1, 1), 1.5e19, requires_grad=True), torch.zeros(1, requires_grad=True)
+    gen = torch.Generator().manual_seed(1)
+    losses = train(net, squared_loss, [w, b], features, torch.zeros(4), lr=0.5, num_epochs=1,
+                   batch_size=2, verbose=False, generator=gen)  # fmt: skip
+    assert abs(w.item()) < 1e14 and abs(b.item()) < 1e14 and losses[0] < 1e28
