@@ -308,7 +308,7 @@ ALL = [
 ]
 SETTINGS = [
     # label, n, d, batch, epochs, rounds, loops
-    ("tutorial: n=1e3, d=2, batch 10, 3 epochs", 1000, 2, 10, 3, 21, ALL),
+    ("tutorial: n=1e3, d=2, batch 10, 3 epochs", 1000, 2, 10, 3, 61, ALL),
     ("n=1e6, d=2, batch 1000", 10**6, 2, 1000, 1, 7, ALL),
     ("n=1e6, d=100, batch 1000", 10**6, 100, 1000, 1, 5, ALL),
     ("n=1e7, d=10, batch 1000, 1 epoch", 10**7, 10, 1000, 1, 3, TRAIN_LOOPS),
