@@ -351,9 +351,10 @@ def test_the_data_pass_is_left_to_the_first_epoch_only_on_the_fast_path(tutorial
     assert run(linreg) == 0  # a good fast run never reads the data just to check it
     assert run(linreg, callback=lambda *args: None) == 1  # the callback would see bad steps
     assert run(autograd_linreg) == 1
-    with pytest.raises(DivergenceError):  # finite data, a real divergence: one pass, then
+    passes.clear()
+    with pytest.raises(DivergenceError):  # finite data, a real divergence: one pass (to
         train(linreg, squared_loss, list(init_params(2)), features, labels, lr=30.0)
-    assert passes == [1, 1]  # ... the DivergenceError
+    assert len(passes) == 1  # rule out the data), then the DivergenceError
 
 
 def test_callback_sees_every_update_in_order(tutorial_data):
