@@ -130,13 +130,27 @@ def data_iter(
 
 
 def shuffle_order(n: int, device: torch.device, generator: torch.Generator | None) -> torch.Tensor:
-    """One epoch's reading order: a random permutation of ``range(n)``."""
+    """One epoch's reading order: a random permutation of ``range(n)``.
+
+    On the CPU it is drawn as int32 when ``n`` fits: ``torch.randperm`` gives the
+    same numbers and takes the same draws from the RNG for either dtype, and
+    ``index_select`` reads either, but int32 is drawn about twice as fast.
+    """
     if generator is not None and generator.device.type != torch.device(device).type:
         raise ValueError(
             f"generator is on {generator.device} but the data is on {device}; "
             f"make it with torch.Generator(device={str(device)!r})"
         )
-    return torch.randperm(n, device=device, generator=generator)
+    return torch.randperm(n, device=device, generator=generator, dtype=_order_dtype(n, device))
+
+
+def _order_dtype(n: int, device: torch.device) -> torch.dtype:
+    """int32 for an order on the CPU that fits in it, else torch's default int64."""
+    small = n <= _INT32_MAX and torch.device(device).type == "cpu"
+    return torch.int32 if small else torch.int64
+
+
+_INT32_MAX = 2**31 - 1
 
 
 def _batches(batch_size, features, labels, order):

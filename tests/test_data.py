@@ -6,6 +6,7 @@ from hypothesis import strategies as st
 from strategies import batch_sizes, num_examples, seeds
 
 from linreg_scratch import data_iter, synthetic_data
+from linreg_scratch.data import _order_dtype, shuffle_order
 
 
 def test_synthetic_data_shapes_and_dtype():
@@ -153,6 +154,30 @@ def test_data_iter_generator_sets_the_order(n):
     if n > 8:  # another seed, another order
         other = list(data_iter(4, features, labels, generator=torch.Generator().manual_seed(8)))
         assert not torch.equal(torch.cat([X for X, _ in other]), torch.cat([X for X, _ in batches]))
+
+
+@pytest.mark.parametrize("n", [1, 2, 1000, 65_537, 1_000_003])
+def test_shuffle_order_is_torch_randperm_and_draws_the_same(n):
+    # Drawn as int32 on the CPU for speed: the same numbers as torch.randperm(n) (int64),
+    # and the same draws from the RNG, so whatever follows is unchanged too.
+    ours, theirs = torch.Generator().manual_seed(n), torch.Generator().manual_seed(n)
+    order = shuffle_order(n, torch.device("cpu"), ours)
+    assert order.dtype == torch.int32
+    assert torch.equal(order.long(), torch.randperm(n, generator=theirs))
+    assert torch.equal(torch.rand(5, generator=ours), torch.rand(5, generator=theirs))
+    torch.manual_seed(3)  # the global RNG alike
+    order = shuffle_order(n, torch.device("cpu"), None)
+    after = torch.rand(5)
+    torch.manual_seed(3)
+    assert torch.equal(order.long(), torch.randperm(n)) and torch.equal(after, torch.rand(5))
+
+
+def test_the_order_is_int64_when_int32_cannot_hold_it_or_off_the_cpu():
+    big = torch.iinfo(torch.int32).max
+    assert _order_dtype(big, torch.device("cpu")) == torch.int32
+    assert _order_dtype(big + 1, torch.device("cpu")) == torch.int64
+    assert _order_dtype(10, torch.device("cuda")) == torch.int64
+    assert _order_dtype(10, torch.device("meta")) == torch.int64
 
 
 def test_data_iter_without_shuffle_reads_in_order_and_leaves_the_rng_alone():
