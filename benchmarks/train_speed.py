@@ -164,8 +164,8 @@ def make_least_work(features, labels, batch_size):
 
     Draw the epoch's order, read every example once in that order (gathered a chunk
     at a time, as the strong floor does) and compute the loss on the whole data set
-    that the chapter prints after each epoch. No loop that shuffles each epoch and
-    reports that loss can take less time than this.
+    that the chapter prints after each epoch. Every loop that shuffles each epoch and
+    reports that loss does this much, and its updates on top.
     """
     n, d = features.shape
     labels = labels.reshape(-1)
