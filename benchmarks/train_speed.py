@@ -27,6 +27,7 @@ import torch
 from torch import nn
 
 from linreg_scratch import data_iter, linreg, squared_loss, synthetic_data, train
+from linreg_scratch.data import shuffle_order  # the order train draws (int32 on the CPU)
 
 THREADS = 2
 
@@ -113,14 +114,13 @@ def make_strong_floor(features, labels, lr, batch_size):
     theta = [w; b] and Z = [X, 1], so a step is r = Z @ theta - y, theta -= lr/m Z.T @ r:
     two fused matrix-vector products. The shuffled data is gathered a chunk of batches
     at a time (index_select into preallocated buffers), and the batches are views of
-    the buffers made once, so nothing is allocated per step. The order is drawn as
-    int32 on the CPU (the same numbers as int64, drawn about twice as fast).
+    the buffers made once, so nothing is allocated per step. The order is train's own
+    (int32 on the CPU: the same numbers as int64, drawn about twice as fast).
     """
     n, d = features.shape
     labels = labels.reshape(-1)
     like = {"dtype": features.dtype, "device": features.device}
-    per_chunk = min(256, max(1, 2**20 // ((d + 1) * batch_size)))  # batches per chunk
-    stride = per_chunk * batch_size
+    stride = chunk_rows(d, batch_size)
     rows = min(stride, n)
     Z, y, r = torch.ones(rows, d + 1, **like), torch.empty(rows, **like), torch.empty(rows, **like)
     full = rows // batch_size * batch_size  # n >= batch_size here
@@ -135,7 +135,7 @@ def make_strong_floor(features, labels, lr, batch_size):
     )
 
     def epoch(theta):
-        order = torch.randperm(n, device=features.device, dtype=order_dtype(n, features.device))
+        order = shuffle_order(n, features.device, None)
         step = lr / batch_size
         for start in range(0, n, stride):
             idx = order[start : start + stride]
@@ -149,14 +149,20 @@ def make_strong_floor(features, labels, lr, batch_size):
                 s = m - m % batch_size
                 torch.addmv(y[s:m], Z[s:m], theta, beta=-1, out=r[s:m])
                 theta.addmv_(Z[s:m].T, r[s:m], alpha=-lr / (m - s))
-        res = torch.addmv(labels, features, theta[:d], beta=-1).add_(theta[d])
-        (res.square_().mean() / 2).item()
+        whole_loss(features, labels, theta)
 
     return epoch
 
 
-def order_dtype(n, device):
-    return torch.int32 if device.type == "cpu" and n < 2**31 else torch.int64
+def chunk_rows(d, batch_size):
+    """Rows of the order gathered at a time: at most 256 batches and 2**20 numbers."""
+    return min(256, max(1, 2**20 // ((d + 1) * batch_size))) * batch_size
+
+
+def whole_loss(features, labels, theta):
+    """The loss over all the data that the chapter prints after each epoch."""
+    res = torch.addmv(labels, features, theta[:-1], beta=-1).add_(theta[-1])
+    return (res.square_().mean() / 2).item()
 
 
 def make_least_work(features, labels, batch_size):
@@ -170,20 +176,19 @@ def make_least_work(features, labels, batch_size):
     n, d = features.shape
     labels = labels.reshape(-1)
     like = {"dtype": features.dtype, "device": features.device}
-    stride = min(256, max(1, 2**20 // ((d + 1) * batch_size))) * batch_size
+    stride = chunk_rows(d, batch_size)
     rows = min(stride, n)
     Z, y = torch.ones(rows, d + 1, **like), torch.empty(rows, **like)
     theta = torch.zeros(d + 1, **like)
 
     def epoch():
-        order = torch.randperm(n, device=features.device, dtype=order_dtype(n, features.device))
+        order = shuffle_order(n, features.device, None)
         for start in range(0, n, stride):
             idx = order[start : start + stride]
             m = len(idx)
             torch.index_select(features, 0, idx, out=Z[:m, :d])
             torch.index_select(labels, 0, idx, out=y[:m])
-        res = torch.addmv(labels, features, theta[:d], beta=-1).add_(theta[d])
-        (res.square_().mean() / 2).item()
+        whole_loss(features, labels, theta)
 
     return epoch
 
@@ -202,7 +207,7 @@ def sync(device):
         torch.cuda.synchronize(device)
 
 
-def run_setting(n, d, batch_size, epochs, repeats, names, device):
+def run_setting(n, d, batch_size, epochs, rounds, names, device):
     """Time the named loops on one data set; return {loop: ms per epoch} and memory."""
     torch.set_num_threads(THREADS)
     torch.manual_seed(0)
@@ -291,7 +296,7 @@ def run_setting(n, d, batch_size, epochs, repeats, names, device):
 
     times = {name: [] for name in names}
     shuffler = random.Random(0)
-    full_rounds, paired = repeats
+    full_rounds, paired = rounds
     train_loops = [name for name in TRAIN_LOOPS if name in names]
     # rounds: every loop once per round, in a fresh order, so none always follows another;
     # then more rounds of the train loops alone, whose ratios are the closest to call
@@ -306,10 +311,10 @@ def run_setting(n, d, batch_size, epochs, repeats, names, device):
     out = {name: statistics.median(values) for name, values in times.items()}
     # the ratio of train to the strong floor, round by round: the fairest comparison
     pairs = zip(times["linreg_scratch.train"], times["strong hand-written floor"], strict=True)
-    rounds = [t / f for t, f in pairs]
+    ratios = [t / f for t, f in pairs]
     return {
         "ms": out,
-        "train_vs_strong_rounds": rounds,
+        "train_vs_strong_rounds": ratios,
         "data_mb": data_bytes / 2**20,
         "peak_mb": peak_mb,
     }
@@ -412,8 +417,8 @@ def main():
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)  # child process mode
     args = parser.parse_args()
     if args.one is not None:
-        label, n, d, batch, epochs, repeats, loops = SETTINGS[args.one]
-        result = run_setting(n, d, batch, epochs, repeats, loops, args.device)
+        label, n, d, batch, epochs, rounds, loops = SETTINGS[args.one]
+        result = run_setting(n, d, batch, epochs, rounds, loops, args.device)
         result["device"] = torch.device(args.device).type
         print(json.dumps(result))
         return

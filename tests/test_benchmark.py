@@ -5,6 +5,7 @@ would not be a floor for the same training at all. Each loop is replayed here ag
 ``train`` (or, for the tutorial's loop, against the same order by hand) on small data.
 """
 
+import functools
 import importlib.util
 import random
 
@@ -87,7 +88,9 @@ def test_the_tutorial_loop_is_sgd_in_pythons_shuffled_order(small):
     torch.testing.assert_close(b.detach(), eb.float(), rtol=1e-4, atol=1e-5)
 
 
-def test_least_work_reads_every_row_in_the_epochs_order(small, monkeypatch):
+@pytest.mark.parametrize("loop", ["least work", "strong floor"])
+def test_the_loops_read_every_row_once_in_trains_order(small, monkeypatch, loop):
+    # The same order as train: the same numbers, drawn as train draws them (int32 here).
     features, labels = small
     seen = []
     real = torch.index_select
@@ -98,20 +101,22 @@ def test_least_work_reads_every_row_in_the_epochs_order(small, monkeypatch):
         return real(source, dim, index, out=out)
 
     monkeypatch.setattr(bench.torch, "index_select", spy)
-    epoch = bench.make_least_work(features, labels, 10)
+    if loop == "least work":
+        epoch = bench.make_least_work(features, labels, 10)
+    else:
+        epoch = functools.partial(
+            bench.make_strong_floor(features, labels, 0.05, 10), torch.zeros(4)
+        )
     torch.manual_seed(4)
     epoch()
     torch.manual_seed(4)
+    assert {index.dtype for index in seen} == {torch.int32}
     assert torch.equal(torch.cat(seen).long(), torch.randperm(len(features)))
 
 
-@pytest.mark.parametrize(
-    ("n", "device", "dtype"),
-    [(10, "cpu", torch.int32), (2**31, "cpu", torch.int64), (10, "cuda", torch.int64)],
-)
-def test_the_floors_draw_their_order_as_train_does(n, device, dtype):
-    from linreg_scratch.data import _order_dtype
-
-    assert (
-        bench.order_dtype(n, torch.device(device)) == dtype == _order_dtype(n, torch.device(device))
-    )
+def test_whole_loss_is_the_mean_squared_loss_over_all_the_data(small):
+    features, labels = small
+    w, b = torch.tensor([0.5, 1.0, -1.0]), torch.tensor([0.25])
+    expected = squared_loss(linreg(features, w.reshape(-1, 1), b), labels).mean()
+    got = bench.whole_loss(features, labels.reshape(-1), torch.cat([w, b]))
+    assert got == pytest.approx(float(expected), rel=1e-6)
