@@ -10,6 +10,7 @@ IPython. ``from linreg_scratch import *`` gives the tutorial's names
 from .animation import animate_sgd
 from .data import data_iter, synthetic_data
 from .datasets import penguins
+from .divergence import DivergenceError
 from .explore import explore
 from .gradcheck import grad_check
 from .landscape import plot_loss_landscape
@@ -18,10 +19,11 @@ from .loss import squared_loss
 from .model import init_params, linreg
 from .optim import sgd
 from .plot import Animator, network_diagram, plot_training, set_figsize, use_svg_display
+from .record import Trajectory
 from .scaling import standardize, unscale
 from .solve import closed_form
 from .timer import Timer
-from .train import DivergenceError, Trajectory, train
+from .train import train
 from .tuning import Sweep, sweep
 
 __version__ = "0.1.0"

@@ -8,14 +8,14 @@ from typing import cast
 
 import torch
 
-from . import _checks
+from . import _checks, tutorial
 from .data import synthetic_data
 from .loss import squared_loss
 from .model import init_params, linreg
-from .train import Trajectory, train
+from .record import Trajectory
+from .train import train
 
-TRUE_W = [2.0, -3.4]
-TRUE_B = 4.2
+TRUE_W, TRUE_B = list(tutorial.TRUE_W), tutorial.TRUE_B
 #: Bounds that keep the data in memory: N * D float32 values (400 MB at most).
 MAX_VALUES = 100_000_000
 MAX_INPUTS = 100_000
@@ -54,7 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--num-examples",
         type=_number(int, "> 0", MAX_VALUES, "the data must fit in memory"),
-        default=1000,
+        default=tutorial.NUM_EXAMPLES,
         metavar="N",
     )
     p.add_argument(
@@ -65,10 +65,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="features per example; true w is [2, -3.4] for D=2, otherwise drawn from the seed",
     )
     p.add_argument(
-        "--noise", type=_number(float, ">= 0", 1e30, "labels must fit in float32"), default=0.01
+        "--noise",
+        type=_number(float, ">= 0", 1e30, "labels must fit in float32"),
+        default=tutorial.NOISE,
     )
-    p.add_argument("--batch-size", type=_number(int, "> 0"), default=10)
-    p.add_argument("--lr", type=_number(float, "> 0"), default=0.03)
+    p.add_argument("--batch-size", type=_number(int, "> 0"), default=tutorial.BATCH_SIZE)
+    p.add_argument("--lr", type=_number(float, "> 0"), default=tutorial.LR)
     p.add_argument(
         "--epochs", type=_number(int, "> 0"), default=None, help="default: 3, or 30 for penguins"
     )
@@ -116,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
             parser.error(f"argument {err}")
     if args.data == "penguins":
         return _penguins(args, parser)
-    args.epochs = 3 if args.epochs is None else args.epochs
+    args.epochs = tutorial.NUM_EPOCHS if args.epochs is None else args.epochs
     if args.num_examples * args.num_inputs > MAX_VALUES:
         parser.error(
             f"argument --num-examples/--num-inputs: N * D must be at most {MAX_VALUES} "
@@ -155,6 +157,7 @@ def main(argv: list[str] | None = None) -> int:
             batch_size=args.batch_size,
             generator=gen,
             callback=trajectory,
+            fast=True,
         )
     except FloatingPointError as err:
         print(f"python -m linreg_scratch: {err}", file=sys.stderr)
@@ -216,6 +219,7 @@ def _penguins(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             batch_size=args.batch_size,
             generator=gen,
             callback=trajectory,
+            fast=True,
         )
     except FloatingPointError as err:
         print(f"python -m linreg_scratch: {err}", file=sys.stderr)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import numbers
+from collections.abc import Callable
 from typing import cast
 
 import torch
@@ -444,4 +445,66 @@ def choice(name: str, value: object, allowed: tuple[str, ...]) -> str:
     """Require one of the ``allowed`` strings."""
     if not isinstance(value, str) or value not in allowed:
         raise ValueError(f"{name} must be one of {allowed}, got {value!r}")
+    return value
+
+
+# --- training ------------------------------------------------------------------------
+
+
+def callable_arg(name: str, value: object, expected: str) -> Callable:
+    """Require a callable; ``expected`` says what kind (``"a model such as linreg"``)."""
+    if not callable(value):
+        raise TypeError(f"{name} must be {expected}, got {value!r} ({type(value).__name__})")
+    return value
+
+
+def trainable_params(name: str, value: object) -> list[torch.Tensor]:
+    """A list of real floating-point leaf tensors that require grad, such as ``[w, b]``."""
+    params = tensor_list(name, value)
+    for i, param in enumerate(params):
+        real_floating(f"{name}[{i}]", param)
+        trainable(f"{name}[{i}]", param)
+    return params
+
+
+def fast_linreg(
+    net, loss, params, features: torch.Tensor, labels: torch.Tensor, formula: tuple
+) -> None:
+    """Require what ``train(..., fast=True)``'s written-out gradient assumes: ``(net, loss)``
+    is ``formula``, i.e. ``(linreg, squared_loss)``, ``params=[w, b]`` with ``w: (d, 1)``,
+    ``b: (1,)`` or ``()``, one label per example, and one dtype for all of them."""
+    if (net, loss) != formula:
+        raise ValueError(
+            f"fast=True computes the gradient of squared_loss(linreg(X, w, b), y) by its "
+            f"formula, so it needs net=linreg and loss=squared_loss, got net="
+            f"{getattr(net, '__name__', type(net).__name__)} and loss="
+            f"{getattr(loss, '__name__', type(loss).__name__)}; use fast=False (the "
+            f"default) for any other model or loss"
+        )
+    if len(params) != 2:
+        raise ValueError(f"fast=True needs params=[w, b], got {len(params)} tensors")
+    w, b = params
+    linreg_params(w, b, features, "features")
+    if w.dim() != 2:
+        raise ValueError(
+            f"fast=True needs w of shape ({features.shape[1]}, 1), as init_params makes it, "
+            f"got shape {tuple(w.shape)}"
+        )
+    one_per_example("labels", labels, len(features))
+    dtypes = {features.dtype, labels.dtype, w.dtype, b.dtype}
+    if len(dtypes) > 1:
+        raise TypeError(
+            f"fast=True needs one dtype for features, labels, w and b, got features "
+            f"{features.dtype}, labels {labels.dtype}, w {w.dtype}, b {b.dtype}; convert "
+            f"them with .float() (or use fast=False)"
+        )
+
+
+def two_features(name: str, value: object, what: str) -> torch.Tensor:
+    """Require ``(n, 2)`` features: ``what`` (a picture over ``(w1, w2)``) needs two weights."""
+    value = tensor(name, value, ndim=2)
+    if value.shape[1] != 2:
+        raise ValueError(
+            f"{what} needs exactly 2 features (w1, w2), got {name} of shape {tuple(value.shape)}"
+        )
     return value

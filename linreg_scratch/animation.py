@@ -16,81 +16,17 @@ import io
 import itertools
 import json
 import os
-from dataclasses import dataclass
 from typing import Any
 
 import torch
 
 from . import _checks, lang
 from .lang import text
-from .train import record_linreg_run
+from .record import Run, record_run
+from .tutorial import BATCH_SIZE, LR, NUM_EPOCHS
 
 #: ``.save`` writes these formats (no ffmpeg needed).
 SUFFIXES = (".gif", ".html")
-
-
-@dataclass
-class Run:
-    """One recorded SGD run on two features.
-
-    ``path: (steps + 1, 2)`` is ``w`` at the start and after every update,
-    ``bias: (steps + 1,)`` the bias, ``losses: (steps + 1,)`` the mean squared
-    loss over all the data at each point, ``epochs: (steps + 1,)`` the epoch
-    each point belongs to (0 for the start). ``diverged`` is None, or says where
-    the loss stopped being finite (the path then ends at the last finite point)
-    or that it ended higher than it started.
-    """
-
-    path: torch.Tensor
-    bias: torch.Tensor
-    losses: torch.Tensor
-    epochs: torch.Tensor
-    lr: float
-    batch_size: int
-    num_epochs: int
-    diverged: str | None
-
-
-def record_run(
-    features: torch.Tensor,
-    labels: torch.Tensor,
-    *,
-    lr: float = 0.03,
-    batch_size: int = 10,
-    num_epochs: int = 3,
-    generator: torch.Generator | None = None,
-) -> Run:
-    """Train linreg from :func:`init_params` with :func:`train` and record every step.
-
-    ``features: (n, 2)``, ``labels: (n, 1)`` or ``(n,)``; ``generator`` draws the
-    initial parameters and the shuffles, as in :func:`plot_loss_landscape`.
-    """
-    _checks.tensor("features", features, ndim=2)
-    if features.shape[1] != 2:
-        raise ValueError(
-            f"the animation needs exactly 2 features (w1, w2), got features of shape "
-            f"{tuple(features.shape)}"
-        )
-    recorder, diverged = record_linreg_run(
-        features, labels, lr=lr, batch_size=batch_size, num_epochs=num_epochs, generator=generator
-    )
-    path = recorder.stack(0).detach().reshape(-1, 2).double()
-    bias = recorder.stack(1).detach().reshape(-1).double()
-    epochs = torch.tensor([0] + [e + 1 for e, _ in recorder.steps])
-    X = features.detach().double()
-    y = labels.detach().double().reshape(-1, 1)
-    with torch.no_grad():  # (steps + 1, n) residuals, then the mean loss of each point
-        residuals = path @ X.T + bias[:, None] - y.T
-        losses = (residuals**2 / 2).mean(1)
-    finite = torch.isfinite(losses) & torch.isfinite(path).all(1)
-    if not bool(finite.all()):
-        keep = int((~finite).nonzero()[0])
-        path, bias, losses, epochs = path[:keep], bias[:keep], losses[:keep], epochs[:keep]
-        diverged = diverged or "the loss stopped being finite"
-    elif diverged is None and len(losses) > 1 and losses[-1] > losses[0]:
-        # still finite, but it ended higher than it started
-        diverged = f"the loss grew from {float(losses[0]):.3g} to {float(losses[-1]):.3g}"
-    return Run(path, bias, losses, epochs, lr, batch_size, num_epochs, diverged)
 
 
 def frame_steps(num_points: int, frames: int) -> list[int]:
@@ -347,9 +283,9 @@ def animate_sgd(
     features: torch.Tensor,
     labels: torch.Tensor,
     *,
-    lr: float = 0.03,
-    batch_size: int = 10,
-    num_epochs: int = 3,
+    lr: float = LR,
+    batch_size: int = BATCH_SIZE,
+    num_epochs: int = NUM_EPOCHS,
     generator: torch.Generator | None = None,
     frames: int = 60,
 ) -> SGDAnimation:
@@ -370,6 +306,7 @@ def animate_sgd(
     ([0, 8, 15, 22, 30], (31, 2))
     """
     frames = _checks.positive_int("frames", frames)
+    _checks.two_features("features", features, "the animation")
     run = record_run(
         features, labels, lr=lr, batch_size=batch_size, num_epochs=num_epochs, generator=generator
     )

@@ -11,10 +11,11 @@ from typing import cast
 
 import torch
 
-from .animation import Run, Scene, record_run
-from .data import synthetic_data
+from . import _checks, tutorial
+from .animation import Scene
 from .lang import text
 from .plot import _in_notebook
+from .record import Run, record_run
 
 INSTALL = (
     'explore needs ipywidgets: pip install "linreg-scratch[interactive]" '
@@ -45,7 +46,7 @@ class Explorer:
         style = {"description_width": "initial"}
         self.sliders = {
             "lr": widgets.FloatLogSlider(
-                value=0.03,
+                value=tutorial.LR,
                 base=10,
                 min=-3,
                 max=0.5,
@@ -56,7 +57,7 @@ class Explorer:
                 style=style,
             ),
             "batch_size": widgets.IntSlider(
-                value=10,
+                value=min(tutorial.BATCH_SIZE, len(features)),
                 min=1,
                 max=len(features),
                 description=text("batch size", "批量大小"),
@@ -64,7 +65,7 @@ class Explorer:
                 style=style,
             ),
             "num_epochs": widgets.IntSlider(
-                value=3,
+                value=tutorial.NUM_EPOCHS,
                 min=1,
                 max=10,
                 description=text("epochs", "迭代周期"),
@@ -216,6 +217,7 @@ def explore(features: torch.Tensor | None = None, labels: torch.Tensor | None = 
         raise ValueError("pass both features and labels, or neither")
     _widgets()
     if features is None or labels is None:  # both None, checked above
-        gen = torch.Generator().manual_seed(0)
-        features, labels = synthetic_data([2, -3.4], 4.2, 1000, generator=gen)
+        features, labels = tutorial.tutorial_data(torch.Generator().manual_seed(0))
+    _checks.examples(features, labels)
+    _checks.two_features("features", features, "explore")
     return Explorer(features, labels)

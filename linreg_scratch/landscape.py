@@ -11,8 +11,9 @@ import torch
 from . import _checks
 from .figure import new_figure, save_figure
 from .lang import text
+from .record import record_run
 from .solve import closed_form
-from .train import record_linreg_run
+from .tutorial import BATCH_SIZE, LR, NUM_EPOCHS
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -25,9 +26,9 @@ def plot_loss_landscape(
     path: str | os.PathLike | None = None,
     *,
     trajectory: torch.Tensor | None = None,
-    lr: float = 0.03,
-    batch_size: int = 10,
-    num_epochs: int = 3,
+    lr: float = LR,
+    batch_size: int = BATCH_SIZE,
+    num_epochs: int = NUM_EPOCHS,
     generator: torch.Generator | None = None,
     equal_aspect: bool = True,
 ) -> Figure:
@@ -50,11 +51,7 @@ def plot_loss_landscape(
     >>> fig = plot_loss_landscape(features, labels, lr=1.5)  # doctest: +SKIP
     """
     _checks.examples(features, labels)
-    if features.shape[1] != 2:
-        raise ValueError(
-            f"a loss landscape needs exactly 2 features (w1, w2), got features of shape "
-            f"{tuple(features.shape)}"
-        )
+    _checks.two_features("features", features, "a loss landscape")
     features, labels = features.detach(), labels.detach()
     if path is not None:
         path = _checks.figure_path("path", path)
@@ -66,7 +63,7 @@ def plot_loss_landscape(
     num_epochs = _checks.positive_int("num_epochs", num_epochs)
     note = ""  # what the title says about the path
     if trajectory is None:
-        recorder, reason = record_linreg_run(
+        run = record_run(
             features,
             labels,
             lr=lr,
@@ -74,8 +71,8 @@ def plot_loss_landscape(
             num_epochs=num_epochs,
             generator=generator,
         )
-        outcome = "" if reason is None else text(" (diverged)", "（发散）")
-        trajectory = recorder.stack(0)
+        outcome = "" if run.diverged is None else text(" (diverged)", "（发散）")
+        trajectory = run.path
         note = text(
             f"SGD, lr={lr:g}, batch {batch_size}, {num_epochs} epochs",
             f"SGD，lr={lr:g}，批量大小 {batch_size}，{num_epochs} 个迭代周期",

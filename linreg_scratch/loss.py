@@ -1,6 +1,8 @@
-"""The squared loss."""
+"""The squared loss, and the mean loss over a whole data set."""
 
 from __future__ import annotations
+
+from collections.abc import Callable, Sequence
 
 import torch
 
@@ -43,3 +45,25 @@ def squared_loss(y_hat: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     _checks.one_per_example("y", y, len(y_hat) if y_hat.dim() else None)
     _checks.on_device("y", y, "y_hat", y_hat)
     return (y_hat - y.reshape(y_hat.shape)) ** 2 / 2
+
+
+def mean_loss(
+    net: Callable[..., torch.Tensor],
+    loss: Callable[[torch.Tensor, torch.Tensor], torch.Tensor],
+    params: Sequence[torch.Tensor],
+    features: torch.Tensor,
+    labels: torch.Tensor,
+) -> float:
+    """The loss over all the data, as the chapter prints it after each epoch.
+
+    ``mean(loss(net(features, *params), labels))`` with ``features: (n, d)``, computed
+    without recording a graph. ``train`` prints it, the fast engine reports it, and
+    the figures draw it: it is written here once.
+
+    >>> from linreg_scratch import linreg
+    >>> X, w, b = torch.ones(4, 2), torch.ones(2, 1), torch.zeros(1)
+    >>> mean_loss(linreg, squared_loss, [w, b], X, torch.zeros(4, 1))  # (2 - 0)^2 / 2
+    2.0
+    """
+    with torch.no_grad():
+        return float(loss(net(features, *params), labels).mean())

@@ -10,13 +10,10 @@ from typing import TYPE_CHECKING, Any
 
 import torch
 
-from . import _checks
-from .data import synthetic_data
+from . import _checks, tutorial
 from .figure import new_figure, save_figure
 from .lang import text
-from .loss import squared_loss
-from .model import init_params, linreg
-from .train import DivergenceError, train
+from .record import record_run
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -130,9 +127,9 @@ def sweep(
     features: torch.Tensor | None = None,
     labels: torch.Tensor | None = None,
     *,
-    lr: float = 0.03,
-    batch_size: int = 10,
-    num_epochs: int = 3,
+    lr: float = tutorial.LR,
+    batch_size: int = tutorial.BATCH_SIZE,
+    num_epochs: int = tutorial.NUM_EPOCHS,
     seed: int = 0,
 ) -> Sweep:
     """Train linreg once per value of ``param_name`` ("lr" or "batch_size").
@@ -168,38 +165,18 @@ def sweep(
                 f"{missing} is None but {given} is given: pass both features and labels, "
                 f"or neither (for the tutorial's data)"
             )
-        gen = torch.Generator().manual_seed(seed)
-        features, labels = synthetic_data([2, -3.4], 4.2, 1000, generator=gen)
+        features, labels = tutorial.tutorial_data(torch.Generator().manual_seed(seed))
     _checks.examples(features, labels)
-    features, labels = features.detach(), labels.detach()
     settings: dict[str, Any] = {"lr": lr, "batch_size": batch_size, "num_epochs": num_epochs}
     result = Sweep(param_name, list(values), [], [])
     for value in values:
-        gen = torch.Generator().manual_seed(seed)
-        w, b = (
-            p.detach().to(features.dtype).requires_grad_()
-            for p in init_params(features.shape[1], generator=gen)
+        run = record_run(
+            features,
+            labels,
+            **(settings | {param_name: value}),
+            generator=torch.Generator().manual_seed(seed),
+            steps=False,
         )
-        with torch.no_grad():
-            start = squared_loss(linreg(features, w, b), labels).mean().item()
-        curve = [start]
-        try:
-            curve += train(
-                linreg,
-                squared_loss,
-                [w, b],
-                features,
-                labels,
-                verbose=False,
-                generator=gen,
-                **(settings | {param_name: value}),
-            )
-            why = (
-                None if curve[-1] <= start else f"the loss grew from {start:.3g} to {curve[-1]:.3g}"
-            )
-        except DivergenceError as err:
-            curve += err.losses
-            why = err.reason
-        result.losses.append(curve)
-        result.diverged.append(why)
+        result.losses.append(run.epoch_losses)
+        result.diverged.append(run.diverged)
     return result

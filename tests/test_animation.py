@@ -64,7 +64,7 @@ def test_every_frame_draws_the_path_of_an_independent_train_run(data, anim):
     assert len(w) == 3 * 20 + 1  # 200 examples / batch 10, 3 epochs, + the start
     assert anim.steps[0] == 0 and anim.steps[-1] == 60 and len(anim) == len(anim.steps) == 12
     for step, drawn in zip(anim.steps, anim.drawn, strict=True):
-        np.testing.assert_allclose(drawn, w[: step + 1], rtol=0, atol=1e-6)
+        np.testing.assert_allclose(drawn, w[: step + 1], rtol=0, atol=1e-5)
 
 
 def test_the_loss_curve_is_the_loss_of_each_drawn_point(data, anim):
@@ -126,7 +126,8 @@ def test_record_run_matches_train(data):
         generator=torch.Generator().manual_seed(3),
     )
     path = recorded_train(features, labels, 3, lr=0.1, batch_size=7, num_epochs=2)
-    assert torch.allclose(run.path, path.stack(0).reshape(-1, 2).double())
+    # the animation trains with the fast engine; the reference runs the chapter's loop
+    assert torch.allclose(run.path, path.stack(0).reshape(-1, 2).double(), rtol=1e-5, atol=1e-5)
     assert run.epochs.tolist() == [0] + [e + 1 for e, _ in path.steps]
 
 
@@ -200,7 +201,7 @@ def test_batch_size_and_num_epochs_set_the_run_that_is_animated(data):
     path = recorded_train(features, labels, 7, lr=0.03, batch_size=25, num_epochs=2)
     assert len(anim.run.path) == 2 * 8 + 1 and anim.steps == [0, 8, 16]
     np.testing.assert_allclose(
-        anim.drawn[-1], path.stack(0).reshape(-1, 2).numpy(), rtol=0, atol=1e-6
+        anim.drawn[-1], path.stack(0).reshape(-1, 2).numpy(), rtol=0, atol=1e-5
     )
 
 

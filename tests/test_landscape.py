@@ -90,7 +90,8 @@ def test_the_drawn_path_is_an_independent_train_run(data, settings):
     expected = recorder.stack(0).reshape(-1, 2).double().numpy()
     steps = full["num_epochs"] * -(-500 // full["batch_size"])
     assert len(expected) == steps + 1
-    np.testing.assert_allclose(_drawn_path(fig), expected, rtol=1e-6)
+    # the landscape trains with the fast engine, the reference runs the chapter's loop
+    np.testing.assert_allclose(_drawn_path(fig), expected, rtol=1e-5, atol=1e-6)
     plt.close(fig)
 
 

@@ -1,9 +1,10 @@
 import importlib
 import re
 
+import numpy as np
 import pytest
 import torch
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from linreg_scratch import (
@@ -55,7 +56,11 @@ def test_the_tutorials_own_loop_with_our_functions_converges(tutorial_data):
     assert (w.detach() - TRUE_W).abs().max() < 1e-2 and abs(b.item() - TRUE_B) < 1e-2
 
 
-def _run(net, seed, features, labels, **kwargs):
+#: The equivalence tests: each runs on the chapter's loop and on the fast engine.
+PATHS = pytest.mark.parametrize("fast", [False, True], ids=["chapter", "fast"])
+
+
+def _run(fast, seed, features, labels, **kwargs):
     torch.manual_seed(seed)
     w, b = init_params(features.shape[1])
     steps = []
@@ -64,17 +69,33 @@ def _run(net, seed, features, labels, **kwargs):
         steps.append((epoch, batch, params[0].detach().clone(), params[1].detach().clone()))
 
     losses = train(
-        net, squared_loss, [w, b], features, labels, verbose=False, callback=record, **kwargs
+        linreg,
+        squared_loss,
+        [w, b],
+        features,
+        labels,
+        verbose=False,
+        callback=record,
+        fast=fast,
+        **kwargs,
     )
     return losses, steps
 
 
-def autograd_linreg(X, w, b):
-    """The same model, but not the ``linreg`` object, so train takes its autograd path."""
-    return linreg(X, w, b)
+def _replay(features, labels, w, b, lr, batch_size, orders):
+    """SGD by hand in float64: the parameters after every step, in the given orders."""
+    X, y = features.double().numpy(), labels.double().numpy().reshape(-1)
+    w, b = w.detach().double().numpy().reshape(-1), float(b.detach())
+    steps = []
+    for order in orders:
+        for start in range(0, len(X), batch_size):
+            idx = order[start : start + batch_size].numpy()
+            r = X[idx] @ w + b - y[idx]
+            w, b = w - lr * X[idx].T @ r / len(idx), b - lr * r.sum() / len(idx)
+            steps.append((w.copy(), b))
+    return steps
 
 
-@settings(max_examples=25, deadline=None)
 @given(
     n=st.integers(1, 120),
     d=st.integers(1, 5),
@@ -82,26 +103,41 @@ def autograd_linreg(X, w, b):
     lr=st.sampled_from([0.003, 0.03, 0.1]),
     seed=st.integers(0, 1000),
 )
-def test_closed_form_path_matches_the_autograd_path(n, d, batch_size, lr, seed):
+def test_both_paths_make_the_updates_of_a_float64_replay(n, d, batch_size, lr, seed):
     gen = torch.Generator().manual_seed(seed)
     features = torch.randn(n, d, generator=gen)
     labels = features @ torch.randn(d, generator=gen) + 1.5
-    fast, fast_steps = _run(
-        linreg, seed, features, labels, lr=lr, batch_size=batch_size, num_epochs=2
-    )
-    slow, slow_steps = _run(
-        autograd_linreg, seed, features, labels, lr=lr, batch_size=batch_size, num_epochs=2
-    )
-    assert len(fast_steps) == len(slow_steps) == 2 * -(-n // batch_size)
-    for (e1, k1, w1, b1), (e2, k2, w2, b2) in zip(fast_steps, slow_steps, strict=True):
-        assert (e1, k1) == (e2, k2)
-        torch.testing.assert_close(w1, w2, rtol=1e-5, atol=1e-6)
-        torch.testing.assert_close(b1, b2, rtol=1e-5, atol=1e-6)
-    assert fast == pytest.approx(slow, rel=1e-4, abs=1e-7)
+    torch.manual_seed(seed)
+    w0, b0 = init_params(d)
+    replay_gen = torch.Generator().manual_seed(seed)
+    orders = [torch.randperm(n, generator=replay_gen) for _ in range(2)]
+    expected = _replay(features, labels, w0, b0, lr, batch_size, orders)
+    for fast in (False, True):
+        losses, steps = _run(
+            fast,
+            seed,
+            features,
+            labels,
+            lr=lr,
+            batch_size=batch_size,
+            num_epochs=2,
+            generator=torch.Generator().manual_seed(seed),
+        )
+        assert len(steps) == len(expected) == 2 * -(-n // batch_size)
+        for (_, _, w, b), (w_ref, b_ref) in zip(steps, expected, strict=True):
+            np.testing.assert_allclose(w.reshape(-1).numpy(), w_ref, rtol=1e-4, atol=1e-5)
+            assert b.item() == pytest.approx(b_ref, rel=1e-4, abs=1e-5)
+        # each epoch's loss: the replay's parameters at the epoch's end, over all the data
+        per_epoch = len(expected) // 2
+        X, y = features.double().numpy(), labels.double().numpy()
+        for epoch, loss in enumerate(losses):
+            w_ref, b_ref = expected[(epoch + 1) * per_epoch - 1]
+            reference = float(((X @ w_ref + b_ref - y) ** 2 / 2).mean())
+            assert loss == pytest.approx(reference, rel=1e-3, abs=1e-6)
 
 
-@pytest.mark.parametrize("net", [linreg, autograd_linreg])
-def test_short_last_batch_is_divided_by_its_real_length(net):
+@PATHS
+def test_short_last_batch_is_divided_by_its_real_length(fast):
     # 5 examples in batches of 4: the second batch holds one example. Its step must
     # be lr * grad / 1, not lr * grad / 4.
     features = torch.tensor([[1.0], [2.0], [3.0], [4.0], [5.0]])
@@ -112,11 +148,12 @@ def test_short_last_batch_is_divided_by_its_real_length(net):
     w = torch.zeros(1, 1, requires_grad=True)
     b = torch.zeros(1, requires_grad=True)
     train(
-        net,
+        linreg,
         squared_loss,
         [w, b],
         features,
         labels,
+        fast=fast,
         lr=0.1,
         num_epochs=1,
         batch_size=4,
@@ -131,12 +168,12 @@ def test_short_last_batch_is_divided_by_its_real_length(net):
     torch.testing.assert_close(b.detach(), b_ref)
 
 
-@pytest.mark.parametrize("net", [linreg, autograd_linreg])
-def test_same_seed_gives_identical_losses(tutorial_data, net):
+@PATHS
+def test_same_seed_gives_identical_losses(tutorial_data, fast):
     features, labels = tutorial_data
-    first, _ = _run(net, 42, features, labels)
-    second, _ = _run(net, 42, features, labels)
-    third, _ = _run(net, 43, features, labels)
+    first, _ = _run(fast, 42, features, labels)
+    second, _ = _run(fast, 42, features, labels)
+    third, _ = _run(fast, 43, features, labels)
     assert first == second
     assert first != third
 
@@ -153,12 +190,12 @@ def test_generator_argument_makes_a_run_repeatable(tutorial_data):
     assert results[0] == results[1]
 
 
-@pytest.mark.parametrize("net", [linreg, autograd_linreg])
-def test_train_does_not_modify_the_data(tutorial_data, net):
+@PATHS
+def test_train_does_not_modify_the_data(tutorial_data, fast):
     features, labels = tutorial_data
     f0, l0 = features.clone(), labels.clone()
     w, b = init_params(2)
-    train(net, squared_loss, [w, b], features, labels, verbose=False)
+    train(linreg, squared_loss, [w, b], features, labels, verbose=False, fast=fast)
     assert torch.equal(features, f0) and torch.equal(labels, l0)
 
 
@@ -183,12 +220,12 @@ def test_train_works_for_any_net_and_loss():
     assert abs(a.item() - 3) < 0.05 and abs(c.item() + 1) < 0.05
 
 
-@pytest.mark.parametrize("net", [linreg, autograd_linreg])
-def test_too_large_lr_raises_instead_of_returning_nan(tutorial_data, net):
+@PATHS
+def test_too_large_lr_raises_instead_of_returning_nan(tutorial_data, fast):
     features, labels = tutorial_data
     w, b = init_params(2)
     with pytest.raises(FloatingPointError) as info:
-        train(net, squared_loss, [w, b], features, labels, lr=10, verbose=False)
+        train(linreg, squared_loss, [w, b], features, labels, lr=10, verbose=False, fast=fast)
     message = str(info.value)
     assert re.search(r"(inf|NaN) at epoch 1, batch \d+ of 100", message)
     assert "lr=10 is probably too large, try a smaller one such as lr=1 " in message
@@ -267,8 +304,8 @@ def _params():
             r"params\[0\] is not a leaf tensor: it was computed from another tensor",
         ),
         ({"labels": torch.zeros(1000, device="meta")}, ValueError, "labels is on meta"),
-        ({"net": "linreg"}, TypeError, "net must be a function"),
-        ({"loss": None}, TypeError, "loss must be a function"),
+        ({"net": "linreg"}, TypeError, "net must be a model such as linreg"),
+        ({"loss": None}, TypeError, "loss must be a loss such as squared_loss"),
     ],
 )
 def test_train_rejects_bad_input(tutorial_data, change, error, words):
@@ -314,11 +351,11 @@ def test_train_rejects_nan_and_inf_in_the_data(tutorial_data, where, value, word
     assert torch.equal(w.detach(), w0)  # rejected before any update
 
 
-@pytest.mark.parametrize("net", [linreg, autograd_linreg])
+@PATHS
 @pytest.mark.parametrize("with_callback", [False, True])
 @pytest.mark.parametrize("where", ["features", "labels"])
 def test_bad_data_is_refused_with_params_grads_and_output_untouched(
-    tutorial_data, net, with_callback, where, capsys
+    tutorial_data, fast, with_callback, where, capsys
 ):
     features, labels = (t.clone() for t in tutorial_data)
     (features[993] if where == "features" else labels[993])[0] = float("inf")
@@ -328,7 +365,16 @@ def test_bad_data_is_refused_with_params_grads_and_output_untouched(
     w0, b0 = w.detach().clone(), b.detach().clone()
     callback = (lambda *args: None) if with_callback else None
     with pytest.raises(ValueError, match=rf"{where} contains inf at row 993") as info:
-        train(net, squared_loss, [w, b], features, labels, num_epochs=2, callback=callback)
+        train(
+            linreg,
+            squared_loss,
+            [w, b],
+            features,
+            labels,
+            num_epochs=2,
+            callback=callback,
+            fast=fast,
+        )
     assert info.value.__context__ is None  # no DivergenceError in the learner's traceback
     assert torch.equal(w.detach(), w0) and torch.equal(b.detach(), b0)
     assert w.grad is stale and b.grad is None
@@ -343,17 +389,17 @@ def test_the_data_pass_is_left_to_the_first_epoch_only_on_the_fast_path(tutorial
     monkeypatch.setattr(checks, "finite_data", lambda *a: passes.append(1) or real(*a))
     features, labels = tutorial_data
 
-    def run(net, **kwargs):
+    def run(**kwargs):
         passes.clear()
-        train(net, squared_loss, list(init_params(2)), features, labels, verbose=False, **kwargs)
+        train(linreg, squared_loss, list(init_params(2)), features, labels, verbose=False, **kwargs)
         return len(passes)
 
-    assert run(linreg) == 0  # a good fast run never reads the data just to check it
-    assert run(linreg, callback=lambda *args: None) == 1  # the callback would see bad steps
-    assert run(autograd_linreg) == 1
+    assert run(fast=True) == 0  # a good fast run never reads the data just to check it
+    assert run(fast=True, callback=lambda *args: None) == 1  # the callback sees bad steps
+    assert run() == 1  # the chapter's loop checks the data first
     passes.clear()
     with pytest.raises(DivergenceError):  # finite data, a real divergence: one pass (to
-        train(linreg, squared_loss, list(init_params(2)), features, labels, lr=30.0)
+        train(linreg, squared_loss, list(init_params(2)), features, labels, lr=30.0, fast=True)
     assert len(passes) == 1  # rule out the data), then the DivergenceError
 
 
@@ -376,14 +422,14 @@ def test_callback_sees_every_update_in_order(tutorial_data):
 
 
 @pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
-@pytest.mark.parametrize("net", [linreg, autograd_linreg])
-def test_train_on_cuda(net):
+@PATHS
+def test_train_on_cuda(fast):
     torch.manual_seed(0)
     features = torch.randn(2000, 2, device="cuda")
     labels = features @ torch.tensor([2.0, -3.4], device="cuda") + 4.2
     w = torch.normal(0, 0.01, (2, 1), device="cuda").requires_grad_()
     b = torch.zeros(1, device="cuda", requires_grad=True)
-    losses = train(net, squared_loss, [w, b], features, labels, verbose=False)
+    losses = train(linreg, squared_loss, [w, b], features, labels, verbose=False, fast=fast)
     assert losses[-1] < 1e-4 and w.is_cuda
     assert (w.detach().cpu() - TRUE_W).abs().max() < 1e-2
 
@@ -399,13 +445,13 @@ def _numpy_mean_loss(features, labels, w, b):
     return float((r**2 / 2).mean())
 
 
-@pytest.mark.parametrize("net", [linreg, autograd_linreg])
-def test_epoch_losses_are_the_loss_of_the_params_over_the_whole_data(tutorial_data, net, capsys):
+@PATHS
+def test_epoch_losses_are_the_loss_of_the_params_over_the_whole_data(tutorial_data, fast, capsys):
     features, labels = tutorial_data
     torch.manual_seed(1)
     w, b = init_params(2)
     trajectory = Trajectory()
-    losses = train(net, squared_loss, [w, b], features, labels, callback=trajectory)
+    losses = train(linreg, squared_loss, [w, b], features, labels, callback=trajectory, fast=fast)
     # the parameters at the end of each epoch: every 100th recorded step
     ends = [trajectory.params[k] for k in (99, 199, 299)]
     expected = [_numpy_mean_loss(features, labels, we, be) for we, be in ends]
@@ -451,15 +497,17 @@ def test_the_defaults_are_the_tutorials_lr_epochs_and_batch_size(tutorial_data):
     assert runs["default"][0] != runs["other lr"][0]
 
 
-@pytest.mark.parametrize("net", [linreg, autograd_linreg])
-def test_generator_drives_the_order_and_spares_the_global_rng(tutorial_data, net):
+@PATHS
+def test_generator_drives_the_order_and_spares_the_global_rng(tutorial_data, fast):
     features, labels = tutorial_data
 
     def run(seed):
         w = torch.zeros(2, 1, requires_grad=True)
         b = torch.zeros(1, requires_grad=True)
         gen = torch.Generator().manual_seed(seed)
-        train(net, squared_loss, [w, b], features, labels, generator=gen, verbose=False)
+        train(
+            linreg, squared_loss, [w, b], features, labels, generator=gen, verbose=False, fast=fast
+        )
         return torch.cat([w.detach().reshape(-1), b.detach()])
 
     torch.manual_seed(5)
@@ -487,9 +535,19 @@ def test_the_order_of_each_epoch_is_the_generators_permutation():
         if batch == 0:
             seen.append(epoch)
 
-    train(linreg, squared_loss, [w, b], features, labels, lr=1e-3, num_epochs=2,
-          batch_size=1, generator=torch.Generator().manual_seed(11), callback=record,
-          verbose=False)  # fmt: skip
+    train(
+        linreg,
+        squared_loss,
+        [w, b],
+        features,
+        labels,
+        lr=1e-3,
+        num_epochs=2,
+        batch_size=1,
+        generator=torch.Generator().manual_seed(11),
+        callback=record,
+        verbose=False,
+    )
     replay = torch.Generator().manual_seed(11)
     orders = [torch.randperm(n, generator=replay) for _ in range(2)]
     # replay the updates by hand in that order and compare every step
@@ -505,8 +563,8 @@ def test_the_order_of_each_epoch_is_the_generators_permutation():
     assert seen == [0, 1]
 
 
-@pytest.mark.parametrize("net", [linreg, autograd_linreg])
-def test_stale_gradients_are_cleared_before_the_first_step(tutorial_data, net):
+@PATHS
+def test_stale_gradients_are_cleared_before_the_first_step(tutorial_data, fast):
     features, labels = tutorial_data
     results = []
     for stale in (None, 1e3):
@@ -514,8 +572,17 @@ def test_stale_gradients_are_cleared_before_the_first_step(tutorial_data, net):
         b = torch.zeros(1, requires_grad=True)
         if stale is not None:
             w.grad, b.grad = torch.full((2, 1), stale), torch.full((1,), stale)
-        train(net, squared_loss, [w, b], features, labels, num_epochs=1, verbose=False,
-              generator=torch.Generator().manual_seed(0))  # fmt: skip
+        train(
+            linreg,
+            squared_loss,
+            [w, b],
+            features,
+            labels,
+            num_epochs=1,
+            verbose=False,
+            fast=fast,
+            generator=torch.Generator().manual_seed(0),
+        )
         results.append(torch.cat([w.detach().reshape(-1), b.detach()]))
     assert torch.equal(results[0], results[1])
 
@@ -548,8 +615,16 @@ def test_linreg_with_another_loss_follows_that_losss_gradient(tutorial_data):
     gen_seed = 3
     w = torch.zeros(2, 1, requires_grad=True)
     b = torch.zeros(1, requires_grad=True)
-    train(linreg, absolute_loss, [w, b], features, labels, num_epochs=1, verbose=False,
-          generator=torch.Generator().manual_seed(gen_seed))  # fmt: skip
+    train(
+        linreg,
+        absolute_loss,
+        [w, b],
+        features,
+        labels,
+        num_epochs=1,
+        verbose=False,
+        generator=torch.Generator().manual_seed(gen_seed),
+    )
     # replay: the subgradient of |r| is sign(r), summed over the batch
     order = torch.randperm(1000, generator=torch.Generator().manual_seed(gen_seed))
     w_ref, b_ref = torch.zeros(2, 1), torch.zeros(1)
@@ -562,16 +637,69 @@ def test_linreg_with_another_loss_follows_that_losss_gradient(tutorial_data):
     torch.testing.assert_close(b.detach(), b_ref, rtol=1e-4, atol=1e-5)
 
 
-def test_the_shortcut_is_taken_for_linreg_and_squared_loss(tutorial_data):
-    # The shortcut never calls backward(), so .grad stays None; autograd's path leaves
-    # a zeroed .grad behind (sgd zeroes it after every step).
+def test_train_runs_the_chapters_loop_unless_fast_is_asked_for(tutorial_data, monkeypatch):
+    # The chapter's loop: one backward() and one sgd() per mini-batch, the gradients
+    # left zeroed as sgd leaves them. fast=True never calls either: .grad stays None.
+    module = importlib.import_module("linreg_scratch.train")  # the name train is the function
+    calls = {"sgd": 0, "backward": 0}
+    real_sgd, real_backward = module.sgd, torch.Tensor.backward
+
+    def counted_sgd(*args):
+        calls["sgd"] += 1
+        return real_sgd(*args)
+
+    def counted_backward(self, *args, **kwargs):
+        calls["backward"] += 1
+        return real_backward(self, *args, **kwargs)
+
+    monkeypatch.setattr(module, "sgd", counted_sgd)
+    monkeypatch.setattr(torch.Tensor, "backward", counted_backward)
     features, labels = tutorial_data
     w, b = init_params(2)
-    train(linreg, squared_loss, [w, b], features, labels, num_epochs=1, verbose=False)
-    assert w.grad is None and b.grad is None
-    w, b = init_params(2)
-    train(autograd_linreg, squared_loss, [w, b], features, labels, num_epochs=1, verbose=False)
+    train(linreg, squared_loss, [w, b], features, labels, verbose=False)
+    assert calls == {"sgd": 300, "backward": 300}
     assert torch.equal(w.grad, torch.zeros(2, 1)) and torch.equal(b.grad, torch.zeros(1))
+    calls.update(sgd=0, backward=0)
+    w, b = init_params(2)
+    train(linreg, squared_loss, [w, b], features, labels, verbose=False, fast=True)
+    assert calls == {"sgd": 0, "backward": 0}
+    assert w.grad is None and b.grad is None
+
+
+@pytest.mark.parametrize(
+    ("change", "error", "words"),
+    [
+        ({"net": lambda X, w, b: X @ w + b}, ValueError, "needs net=linreg and loss=squared"),
+        ({"loss": lambda y_hat, y: (y_hat - y) ** 2}, ValueError, "use fast=False"),
+        ({"params": "wb1"}, ValueError, r"needs params=\[w, b\], got 3 tensors"),
+        ({"params": "w1d"}, ValueError, r"w of shape \(2, 1\)"),
+        ({"labels": "double"}, TypeError, "one dtype for features, labels, w and b"),
+        ({"fast": "yes"}, TypeError, "fast must be True or False"),
+    ],
+)
+def test_fast_refuses_what_its_formula_does_not_cover(tutorial_data, change, error, words):
+    features, labels = tutorial_data
+    w, b = init_params(2)
+    args = {"net": linreg, "loss": squared_loss, "params": [w, b], "labels": labels, "fast": True}
+    args |= change
+    if args["params"] == "wb1":
+        args["params"] = [w, b, torch.zeros(1, requires_grad=True)]
+    elif args["params"] == "w1d":
+        args["params"] = [w.detach().reshape(-1).requires_grad_(), b]
+    if args["labels"] == "double":
+        args["labels"] = labels.double()
+    w0 = w.detach().clone()
+    with pytest.raises(error, match=words):
+        train(
+            args["net"],
+            args["loss"],
+            args["params"],
+            features,
+            args["labels"],
+            fast=args["fast"],
+            verbose=False,
+        )
+    assert torch.equal(w.detach(), w0)
 
 
 # --- divergence reports name the exact epoch, batch and kind -------------------------
@@ -607,11 +735,11 @@ def _first_bad_batch(features, labels, w, b, lr, batch_size, gen_seed, num_epoch
     return None
 
 
-@pytest.mark.parametrize("net", [linreg, autograd_linreg])
+@PATHS
 @pytest.mark.parametrize(
     ("lr", "num_epochs", "gen_seed"), [(10.0, 1, 1), (5.0, 1, 0), (3.0, 2, 2), (2.3, 5, 2)]
 )
-def test_divergence_names_the_exact_epoch_and_batch(tutorial_data, net, lr, num_epochs, gen_seed):
+def test_divergence_names_the_exact_epoch_and_batch(tutorial_data, fast, lr, num_epochs, gen_seed):
     features, labels = tutorial_data
     torch.manual_seed(0)
     w, b = init_params(2)
@@ -622,8 +750,18 @@ def test_divergence_names_the_exact_epoch_and_batch(tutorial_data, net, lr, num_
     # halving it) that rounding cannot move the batch
     assert below > 2.5 and above > 1.01
     with pytest.raises(DivergenceError) as info:
-        train(net, squared_loss, [w, b], features, labels, lr=lr, num_epochs=num_epochs,
-              generator=torch.Generator().manual_seed(gen_seed), verbose=False)  # fmt: skip
+        train(
+            linreg,
+            squared_loss,
+            [w, b],
+            features,
+            labels,
+            lr=lr,
+            num_epochs=num_epochs,
+            generator=torch.Generator().manual_seed(gen_seed),
+            verbose=False,
+            fast=fast,
+        )
     assert (info.value.epoch, info.value.batch) == (epoch, batch)
     assert info.value.reason == f"the loss became inf at epoch {epoch}, batch {batch} of 100"
     assert len(info.value.losses) == epoch - 1
@@ -645,8 +783,16 @@ def test_a_nan_loss_is_reported_as_nan():
     batch = int((order == 17).nonzero()) // 10 + 1
     w, b = init_params(2)
     with pytest.raises(DivergenceError) as info:
-        train(net, squared_loss, [w, b], features, labels, num_epochs=1, verbose=False,
-              generator=torch.Generator().manual_seed(3))  # fmt: skip
+        train(
+            net,
+            squared_loss,
+            [w, b],
+            features,
+            labels,
+            num_epochs=1,
+            verbose=False,
+            generator=torch.Generator().manual_seed(3),
+        )
     assert info.value.reason == f"the loss became NaN at epoch 1, batch {batch} of 5"
     assert (info.value.epoch, info.value.batch) == (1, batch)
 
@@ -654,7 +800,7 @@ def test_a_nan_loss_is_reported_as_nan():
 @pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
 @pytest.mark.parametrize("labels_shape", [(-1,), (-1, 1)])
 def test_fast_path_on_cuda_matches_cpu_and_never_waits_for_the_host(labels_shape):
-    from linreg_scratch.train import _LinregSGD
+    from linreg_scratch.fast import LinregSGD
 
     torch.manual_seed(0)
     features = torch.randn(3001, 2)
@@ -664,7 +810,7 @@ def test_fast_path_on_cuda_matches_cpu_and_never_waits_for_the_host(labels_shape
     for device in ("cpu", "cuda"):
         w = torch.full((2, 1), 0.1, device=device, requires_grad=True)
         b = torch.zeros(1, device=device, requires_grad=True)
-        epoch = _LinregSGD([w, b], features.to(device), labels.to(device), 10, 0.03)
+        epoch = LinregSGD([w, b], features.to(device), labels.to(device), 10, 0.03)
         batch_losses = torch.empty(301, device=device)
         order_here = order.to(device)  # a copy from the host: before the check below
         if device == "cuda":
@@ -685,18 +831,17 @@ def test_fast_path_on_cuda_matches_cpu_and_never_waits_for_the_host(labels_shape
 @pytest.fixture
 def small_chunks(monkeypatch):
     """Chunks of 3 batches, so that a few dozen examples already span several chunks."""
-    module = importlib.import_module("linreg_scratch.train")  # the name train is the function
-    monkeypatch.setattr(module, "_CHUNK_BATCHES", 3)
+    monkeypatch.setattr(importlib.import_module("linreg_scratch.fast"), "CHUNK_BATCHES", 3)
 
 
 @pytest.mark.parametrize(("n", "batch_size"), [(1, 4), (5, 4), (12, 4), (13, 4), (50, 3), (37, 7)])
 @pytest.mark.parametrize("callback", [False, True])
-def test_fast_path_matches_the_autograd_path_across_chunks(small_chunks, n, batch_size, callback):
+def test_fast_engine_matches_the_chapters_loop_across_chunks(small_chunks, n, batch_size, callback):
     gen = torch.Generator().manual_seed(n)
     features = torch.randn(n, 3, generator=gen)
     labels = features @ torch.tensor([1.0, -2.0, 0.5]) + 0.7
     results = []
-    for net in (linreg, autograd_linreg):
+    for fast in (True, False):
         torch.manual_seed(1)
         w, b = init_params(3)
         steps = []
@@ -705,11 +850,12 @@ def test_fast_path_matches_the_autograd_path_across_chunks(small_chunks, n, batc
             steps.append((epoch, batch, params[0].detach().clone(), params[1].detach().clone()))
 
         losses = train(
-            net,
+            linreg,
             squared_loss,
             [w, b],
             features,
             labels,
+            fast=fast,
             lr=0.05,
             num_epochs=3,
             batch_size=batch_size,
@@ -735,21 +881,30 @@ def test_fast_path_gives_the_same_updates_with_and_without_a_callback(tutorial_d
         torch.manual_seed(3)
         w, b = init_params(2)
         losses = train(
-            linreg, squared_loss, [w, b], features, labels, verbose=False, callback=callback
+            linreg,
+            squared_loss,
+            [w, b],
+            features,
+            labels,
+            verbose=False,
+            callback=callback,
+            fast=True,
         )
         finals.append((losses, w.detach().clone(), b.detach().clone()))
     assert finals[0][0] == finals[1][0]
     assert torch.equal(finals[0][1], finals[1][1]) and torch.equal(finals[0][2], finals[1][2])
 
 
-@pytest.mark.parametrize("net", [linreg, autograd_linreg])
-def test_labels_n_and_n_by_1_train_alike(tutorial_data, net):
+@PATHS
+def test_labels_n_and_n_by_1_train_alike(tutorial_data, fast):
     features, labels = tutorial_data
     runs = []
     for y in (labels.reshape(-1), labels.reshape(-1, 1)):
         torch.manual_seed(4)
         w, b = init_params(2)
-        losses = train(net, squared_loss, [w, b], features, y, verbose=False, batch_size=7)
+        losses = train(
+            linreg, squared_loss, [w, b], features, y, verbose=False, fast=fast, batch_size=7
+        )
         runs.append((losses, w.detach().clone(), b.detach().clone()))
     assert runs[0][0] == runs[1][0]
     assert torch.equal(runs[0][1], runs[1][1]) and torch.equal(runs[0][2], runs[1][2])
@@ -762,16 +917,17 @@ def test_divergence_is_reported_at_the_same_batch_by_both_paths(small_chunks, tu
     # chunk's losses are computed after its steps; the batch must still be exact.
     features, labels = tutorial_data
     where = []
-    for net in (linreg, autograd_linreg):
+    for fast in (True, False):
         torch.manual_seed(2)
         w, b = init_params(2)
         with pytest.raises(DivergenceError) as info:
             train(
-                net,
+                linreg,
                 squared_loss,
                 [w, b],
                 features,
                 labels,
+                fast=fast,
                 lr=lr,
                 batch_size=4,
                 num_epochs=50,
@@ -828,7 +984,7 @@ def test_a_callback_that_changes_the_parameters_is_respected(tutorial_data):
     # must reach it, as it reaches the autograd path.
     features, labels = tutorial_data
     results = []
-    for net in (linreg, autograd_linreg):
+    for fast in (True, False):
         torch.manual_seed(5)
         w, b = init_params(2)
 
@@ -836,7 +992,9 @@ def test_a_callback_that_changes_the_parameters_is_respected(tutorial_data):
             with torch.no_grad():
                 params[1].clamp_(max=1.0)  # b may not pass 1
 
-        train(net, squared_loss, [w, b], features, labels, verbose=False, callback=clip)
+        train(
+            linreg, squared_loss, [w, b], features, labels, verbose=False, callback=clip, fast=fast
+        )
         results.append((w.detach().clone(), b.detach().clone()))
     assert results[0][1].item() == pytest.approx(1.0)
     torch.testing.assert_close(results[0][0], results[1][0], rtol=1e-4, atol=1e-5)
@@ -860,6 +1018,7 @@ def test_parameters_hold_the_last_step_when_an_epoch_is_interrupted(
         labels,
         num_epochs=1,
         verbose=False,
+        fast=True,
         callback=lambda e, k, p: seen.append([t.detach().clone() for t in p]),
     )
     gathers = []
@@ -875,12 +1034,14 @@ def test_parameters_hold_the_last_step_when_an_epoch_is_interrupted(
     torch.manual_seed(6)
     w, b = init_params(2)
     with pytest.raises(KeyboardInterrupt):
-        train(linreg, squared_loss, [w, b], features, labels, num_epochs=1, verbose=False)
+        train(
+            linreg, squared_loss, [w, b], features, labels, num_epochs=1, verbose=False, fast=True
+        )
     assert torch.equal(w.detach(), seen[2][0]) and torch.equal(b.detach(), seen[2][1])
 
 
-@pytest.mark.parametrize("net", [linreg, autograd_linreg])
-def test_host_reads_per_epoch_do_not_grow_with_the_number_of_batches(monkeypatch, net):
+@PATHS
+def test_host_reads_per_epoch_do_not_grow_with_the_number_of_batches(monkeypatch, fast):
     # Each .item() / bool() / float() of a tensor makes a GPU wait for the host; the
     # loop may read values once per epoch, never once per batch.
     reads = []
@@ -900,7 +1061,7 @@ def test_host_reads_per_epoch_do_not_grow_with_the_number_of_batches(monkeypatch
         w, b = init_params(2)
         reads.clear()
         train(
-            net,
+            linreg,
             squared_loss,
             [w, b],
             features,
@@ -908,41 +1069,14 @@ def test_host_reads_per_epoch_do_not_grow_with_the_number_of_batches(monkeypatch
             batch_size=batch_size,
             num_epochs=2,
             verbose=False,
+            fast=fast,
         )
         counts.append(len(reads))
     assert counts[0] == counts[1] > 0
 
 
-def test_record_linreg_run_records_the_run_train_makes_from_init_params(tutorial_data, capsys):
-    from linreg_scratch.train import record_linreg_run
-
-    features, labels = (t.double() for t in tutorial_data)  # in the data's dtype
-    settings = {"lr": 0.01, "batch_size": 25, "num_epochs": 2}
-    recorder, reason = record_linreg_run(
-        features, labels, generator=torch.Generator().manual_seed(5), **settings
-    )
-    assert reason is None and capsys.readouterr().out == ""  # quiet
-    gen = torch.Generator().manual_seed(5)  # the same draws, by hand
-    w, b = (p.detach().double().requires_grad_() for p in init_params(2, generator=gen))
-    replay = Trajectory([w, b])
-    train(linreg, squared_loss, [w, b], features, labels, verbose=False, generator=gen,
-          callback=replay, **settings)  # fmt: skip
-    assert len(recorder.steps) == len(replay.steps) == 2 * 40
-    assert recorder.stack(0).dtype == torch.float64
-    assert torch.equal(recorder.stack(0), replay.stack(0))
-    assert torch.equal(recorder.stack(1), replay.stack(1))
-    # another generator gives another start and order; a diverging lr gives its reason
-    other, _ = record_linreg_run(
-        features, labels, generator=torch.Generator().manual_seed(6), **settings
-    )
-    assert not torch.equal(other.stack(0)[0], recorder.stack(0)[0])
-    _, reason = record_linreg_run(*tutorial_data, lr=30.0, batch_size=25, num_epochs=2,
-                                  generator=None)  # float32 overflows soon  # fmt: skip
-    assert re.fullmatch(r"the loss became (inf|NaN) at epoch 1, batch \d+ of 40", reason)
-
-
-@pytest.mark.parametrize("net", [linreg, autograd_linreg])
-def test_a_short_last_batch_whose_loss_overflows_is_the_batch_named(net):
+@PATHS
+def test_a_short_last_batch_whose_loss_overflows_is_the_batch_named(fast):
     # 5 examples in batches of 4: the example read last is alone in batch 2, and its
     # residual (about 1e22) overflows its loss while batch 1's stays small
     last = int(torch.randperm(5, generator=torch.Generator().manual_seed(3))[4])
@@ -950,20 +1084,40 @@ def test_a_short_last_batch_whose_loss_overflows_is_the_batch_named(net):
     features[last] = 1e24
     w, b = torch.full((1, 1), 0.01, requires_grad=True), torch.zeros(1, requires_grad=True)
     with pytest.raises(DivergenceError) as info:
-        train(net, squared_loss, [w, b], features, torch.zeros(5), lr=1e-3, batch_size=4,
-              verbose=False, generator=torch.Generator().manual_seed(3))  # fmt: skip
+        train(
+            linreg,
+            squared_loss,
+            [w, b],
+            features,
+            torch.zeros(5),
+            lr=1e-3,
+            batch_size=4,
+            verbose=False,
+            fast=fast,
+            generator=torch.Generator().manual_seed(3),
+        )
     assert (info.value.epoch, info.value.batch) == (1, 2)
     assert info.value.reason == "the loss became inf at epoch 1, batch 2 of 2"
 
 
-@pytest.mark.parametrize("net", [linreg, autograd_linreg])
-def test_a_batch_whose_loss_overflowed_is_reported_though_the_epoch_ends_finite(net):
+@PATHS
+def test_a_batch_whose_loss_overflowed_is_reported_though_the_epoch_ends_finite(fast):
     # One batch, x = 1, y = 0, w = 1e20, b = 0: the batch's loss (1e40 / 2 per example)
     # overflows float32, yet the step with lr = 0.5 lands exactly on w + b = 0.
     w, b = torch.full((1, 1), 1e20, requires_grad=True), torch.zeros(1, requires_grad=True)
     with pytest.raises(DivergenceError) as info:
-        train(net, squared_loss, [w, b], torch.ones(4, 1), torch.zeros(4), lr=0.5,
-              num_epochs=1, batch_size=4, verbose=False)  # fmt: skip
+        train(
+            linreg,
+            squared_loss,
+            [w, b],
+            torch.ones(4, 1),
+            torch.zeros(4),
+            lr=0.5,
+            num_epochs=1,
+            batch_size=4,
+            verbose=False,
+            fast=fast,
+        )
     # w + b is (close to) 0 now: the end of the epoch is finite, only the batch was not
     with torch.no_grad():
         assert torch.isfinite(squared_loss(linreg(torch.ones(4, 1), w, b), torch.zeros(4))).all()
@@ -987,17 +1141,18 @@ def test_a_loss_that_goes_bad_only_at_the_end_of_an_epoch_names_no_batch(tutoria
     ("d", "batch_size", "n"), [(2, 10, 5000), (99, 100, 20000), (99, 20000, 40000)]
 )
 def test_the_fast_path_holds_at_most_one_chunk_of_the_data(d, batch_size, n):
-    # "almost no extra memory": the gathered copy is at most _CHUNK_NUMBERS numbers
-    # (4 MB in float32), or one batch when a batch alone is larger
-    module = importlib.import_module("linreg_scratch.train")
+    # "almost no extra memory": the gathered copy is at most 2**20 numbers (4 MB in
+    # float32), or one batch when a batch alone is larger; and no smaller than it must be
+    from linreg_scratch.fast import LinregSGD
+
     features, labels = torch.zeros(n, d), torch.zeros(n)
     w, b = init_params(d)
-    sgd_epoch = module._LinregSGD([w, b], features, labels, batch_size, 0.03)
-    rows = sgd_epoch.Z.shape[0]
+    rows = LinregSGD([w, b], features, labels, batch_size, 0.03).Z.shape[0]
     assert rows % batch_size == 0 and rows <= n
-    assert sgd_epoch.Z.numel() <= max(module._CHUNK_NUMBERS, (d + 1) * batch_size)
-    per_chunk = min(module._CHUNK_BATCHES, max(1, module._CHUNK_NUMBERS // ((d + 1) * batch_size)))
-    assert rows == min(n, per_chunk * batch_size)  # up to 256 batches of that size
+    assert rows * (d + 1) <= max(2**20, (d + 1) * batch_size)
+    # one more batch would break a bound: all the data, 4 MB, or 256 batches
+    more = rows + batch_size
+    assert more > n or more * (d + 1) > 2**20 or more > 256 * batch_size
 
 
 def test_float64_batch_losses_beyond_float32s_range_are_not_a_divergence():
@@ -1006,8 +1161,17 @@ def test_float64_batch_losses_beyond_float32s_range_are_not_a_divergence():
     features, labels = torch.full((4, 1), 1e20, dtype=torch.float64), torch.zeros(4).double()
     w = torch.ones(1, 1, dtype=torch.float64, requires_grad=True)
     b = torch.zeros(1, dtype=torch.float64, requires_grad=True)
-    losses = train(linreg, squared_loss, [w, b], features, labels, lr=1e-41, num_epochs=1,
-                   batch_size=4, verbose=False)  # fmt: skip
+    losses = train(
+        linreg,
+        squared_loss,
+        [w, b],
+        features,
+        labels,
+        lr=1e-41,
+        num_epochs=1,
+        batch_size=4,
+        verbose=False,
+    )
     assert w.item() == pytest.approx(0.9, rel=1e-6) and losses == [pytest.approx(0.81 * 5e39)]
 
 
@@ -1018,8 +1182,8 @@ def test_a_bias_of_shape_1_by_1_is_refused_as_linreg_refuses_it(tutorial_data):
         train(linreg, squared_loss, [w, b11], *tutorial_data, verbose=False)
 
 
-@pytest.mark.parametrize("net", [linreg, autograd_linreg])
-def test_finite_batch_losses_whose_sum_overflows_are_no_divergence(net):
+@PATHS
+def test_finite_batch_losses_whose_sum_overflows_are_no_divergence(fast):
     # Two batches of two, w = a = 1.5e19, b = 0, lr = 0.5: batch 1 (x = 1) and batch 2
     # (x = -1) each lose 2 * a^2 / 2 = 2.25e38, finite in float32 though their sum is
     # not, and the two steps bring w and b back to (about) 0. Nothing diverged.
@@ -1028,6 +1192,17 @@ def test_finite_batch_losses_whose_sum_overflows_are_no_divergence(net):
     features[order[2:]] = -1.0
     w, b = torch.full((1, 1), 1.5e19, requires_grad=True), torch.zeros(1, requires_grad=True)
     gen = torch.Generator().manual_seed(1)
-    losses = train(net, squared_loss, [w, b], features, torch.zeros(4), lr=0.5, num_epochs=1,
-                   batch_size=2, verbose=False, generator=gen)  # fmt: skip
+    losses = train(
+        linreg,
+        squared_loss,
+        [w, b],
+        features,
+        torch.zeros(4),
+        lr=0.5,
+        num_epochs=1,
+        batch_size=2,
+        verbose=False,
+        fast=fast,
+        generator=gen,
+    )
     assert abs(w.item()) < 1e14 and abs(b.item()) < 1e14 and losses[0] < 1e28

@@ -1,0 +1,196 @@
+"""The engine behind ``train(..., fast=True)``: SGD for ``linreg`` with the gradient written out.
+
+The chapter's loop (:func:`~linreg_scratch.train`) lets autograd find the gradient of
+``squared_loss(linreg(X, w, b), y).sum()``. For this one model and loss it is known in
+closed form: with ``Z = [X, 1]: (m, d + 1)``, ``theta = [w; b]: (d + 1,)`` and the
+residual ``r = Z @ theta - y``, the gradient is ``Z.T @ r``. So one step is two
+matrix-vector products, ``theta -= lr / m * Z.T @ (Z @ theta - y)``: the same update,
+without building a graph per batch. The tests check that both make the same updates,
+epoch losses and divergence reports, and the benchmark imports :class:`LinregSGD` as it is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import torch
+
+from . import _checks
+from .data import shuffle_order
+from .divergence import check_epoch, diverged
+from .loss import mean_loss, squared_loss
+from .model import linreg
+
+#: The engine gathers the shuffled data a chunk at a time: at most this many
+#: batches, and at most this many numbers (4 MB in float32), per chunk.
+CHUNK_BATCHES = 256
+CHUNK_NUMBERS = 1 << 20
+
+
+def train_fast(
+    params: Sequence[torch.Tensor],
+    features: torch.Tensor,
+    labels: torch.Tensor,
+    *,
+    lr: float,
+    num_epochs: int,
+    batch_size: int,
+    verbose: bool,
+    generator: torch.Generator | None,
+    callback: Callable[[int, int, Sequence[torch.Tensor]], None] | None,
+) -> list[float]:
+    """The epochs of ``train(linreg, squared_loss, params, ..., fast=True)``, arguments checked.
+
+    A NaN or inf in the data makes the loss of its batch non-finite, and the first
+    epoch meets every example; so, with no callback to see the steps, the data are
+    only read for that check if the first epoch goes bad (the parameters are then put
+    back as they were and the ``ValueError`` names the bad value): a pass over the data
+    saved on every good run.
+    """
+    before = [(p.detach().clone(), p.grad) for p in params] if callback is None else None
+    if before is None:
+        _checks.finite_data(features, labels)
+    for param in params:
+        param.grad = None  # no gradient is computed: none is left from before
+    engine = LinregSGD(params, features, labels, batch_size, lr)
+    batch_losses = torch.empty(engine.num_batches, dtype=features.dtype, device=features.device)
+    history: list[float] = []
+    for epoch in range(num_epochs):
+        on_step = None if callback is None else _bind(callback, epoch)
+        engine.run(shuffle_order(len(features), features.device, generator), batch_losses, on_step)
+        epoch_loss = mean_loss(linreg, squared_loss, params, features, labels)
+        if before is not None and diverged(epoch_loss, batch_losses):
+            _refuse_bad_data(features, labels, params, before)  # the first epoch: the data?
+        check_epoch(epoch, epoch_loss, batch_losses, lr, history, params)
+        before = None
+        history.append(epoch_loss)
+        if verbose:
+            print(f"epoch {epoch + 1}, loss {epoch_loss:f}")
+    return history
+
+
+def _bind(callback, epoch):
+    return lambda batch, params: callback(epoch, batch, params)
+
+
+def _refuse_bad_data(features, labels, params, before) -> None:
+    """Put ``params`` (and their ``.grad``) back and raise the data's ValueError, if the
+    data hold a NaN or inf; return if they are finite (then the run really diverged)."""
+    try:
+        _checks.finite_data(features, labels)
+    except ValueError:
+        with torch.no_grad():
+            for param, (value, grad) in zip(params, before, strict=True):
+                param.copy_(value)
+                param.grad = grad
+        raise
+
+
+class LinregSGD:
+    """One epoch of SGD for ``linreg`` and ``squared_loss`` per :meth:`run`, no autograd.
+
+    ``params = [w, b]`` with ``w: (d, 1)``, ``b: (1,)``; ``features: (n, d)``. Each chunk
+    of the epoch's order is gathered once into the preallocated ``Z`` and ``y``, and
+    the batches are views of them made once, so nothing is allocated per step. The
+    loss of each batch, ``sum(r^2 / 2)`` before its step, is computed per chunk from the
+    residuals kept in ``r``, without a host synchronisation (the caller reads the
+    losses once per epoch).
+    """
+
+    def __init__(self, params, features, labels, batch_size: int, lr: float) -> None:
+        n, d = features.shape
+        like = {"dtype": features.dtype, "device": features.device}
+        self.params = params
+        self.w, self.b = (p.detach() for p in params)  # same storage, no autograd
+        self.features, self.labels = features, labels.reshape(-1)
+        self.n, self.d, self.batch_size, self.lr = n, d, batch_size, lr
+        self.num_batches = -(-n // batch_size)
+        per_chunk = min(CHUNK_BATCHES, max(1, CHUNK_NUMBERS // ((d + 1) * batch_size)))
+        self.stride = per_chunk * batch_size  # rows of the order per chunk
+        rows = min(self.stride, n)
+        self.theta = torch.empty(d + 1, **like)
+        self.theta_w, self.theta_b = self.theta[:d].view_as(self.w), self.theta[d:].view_as(self.b)
+        self._read_params()  # from here on theta is the truth; w and b get copies
+        self.Z = torch.ones(rows, d + 1, **like)  # the last column stays 1
+        self.y = torch.empty(rows, **like)
+        self.r = torch.empty(rows, **like)
+        full = rows // batch_size * batch_size  # views made by a few calls, not one per batch
+        views = (
+            self.Z[:full].split(batch_size),
+            self.Z[:full].view(-1, batch_size, d + 1).transpose(1, 2).unbind(),
+            self.y[:full].split(batch_size),
+            self.r[:full].split(batch_size),
+        )
+        self.slots = list(zip(*views, strict=True)) if full else []
+        last = n - (n - 1) // self.stride * self.stride  # rows in the last chunk
+        short = last % batch_size
+        self.short = self._views(last - short, short) if short else None
+
+    def _views(self, start, size):
+        Z = self.Z[start : start + size]
+        return Z, Z.T, self.y[start : start + size], self.r[start : start + size]
+
+    def run(self, order: torch.Tensor, batch_losses: torch.Tensor, on_step=None) -> None:
+        """One epoch in ``order``; ``batch_losses[k]`` gets batch k's loss before its step.
+
+        ``on_step(k, params)`` is called after every update; the parameters hold the
+        last step when the epoch ends, also when it is interrupted.
+        """
+        theta, d, bs = self.theta, self.d, self.batch_size
+        step = self.lr / bs
+        with torch.no_grad():
+            try:
+                k = 0
+                for start in range(0, self.n, self.stride):
+                    idx = order[start : start + self.stride]
+                    m = len(idx)
+                    torch.index_select(self.features, 0, idx, out=self.Z[:m, :d])
+                    torch.index_select(self.labels, 0, idx, out=self.y[:m])
+                    full = m // bs
+                    slots = self.slots[:full]
+                    if on_step is None:
+                        for Z, ZT, y, r in slots:
+                            torch.addmv(y, Z, theta, beta=-1, out=r)
+                            theta.addmv_(ZT, r, alpha=-step)
+                    else:
+                        self._steps_with_callback(slots, step, k, on_step)
+                    if full:
+                        self._losses(0, full * bs, batch_losses[k : k + full])
+                        k += full
+                    if m > full * bs:  # the short last batch, divided by its real length
+                        self._steps_with_callback(
+                            [self.short], self.lr / (m - full * bs), k, on_step
+                        )
+                        self._losses(full * bs, m, batch_losses[k])
+                        k += 1
+            finally:
+                self._write_back()
+
+    def _losses(self, start, stop, out):
+        """``out[i] = sum(r^2 / 2)`` over batch i of rows ``start:stop`` of ``r``.
+
+        Squared, halved, then summed, as ``squared_loss(...).sum()`` does, so that a
+        loss overflows to inf exactly where the chapter's loop's does. The chunk's
+        labels are no longer needed, so their buffer holds the squares.
+        """
+        r, sq = self.r[start:stop], self.y[start:stop]
+        torch.mul(r, r, out=sq).mul_(0.5)
+        torch.sum(sq.view(-1, self.batch_size) if out.dim() else sq, dim=-1, out=out)
+
+    def _write_back(self):
+        self.w.copy_(self.theta_w)
+        self.b.copy_(self.theta_b)
+
+    def _read_params(self):
+        self.theta_w.copy_(self.w)
+        self.theta_b.copy_(self.b)
+
+    def _steps_with_callback(self, slots, step, k, on_step):
+        theta = self.theta
+        for i, (Z, ZT, y, r) in enumerate(slots):
+            torch.addmv(y, Z, theta, beta=-1, out=r)
+            theta.addmv_(ZT, r, alpha=-step)
+            if on_step is not None:
+                self._write_back()
+                on_step(k + i, self.params)
+                self._read_params()  # the callback may have changed them

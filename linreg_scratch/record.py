@@ -1,0 +1,161 @@
+"""A recorded SGD run: where ``w`` went, the loss along the way, and where it blew up.
+
+The pictures of SGD (:func:`~linreg_scratch.plot_loss_landscape`,
+:func:`~linreg_scratch.animate_sgd`, :func:`~linreg_scratch.explore`) and the
+comparison of runs (:func:`~linreg_scratch.sweep`) all read a :class:`Run` made by
+:func:`record_run`, so they show the very run that ``train`` makes.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import torch
+
+from . import _checks
+from .divergence import DivergenceError
+from .lang import text
+from .loss import mean_loss, squared_loss
+from .model import init_params, linreg
+from .train import train
+
+
+class Trajectory:
+    """A ``callback`` for :func:`train` that records the parameters after every step.
+
+    >>> from linreg_scratch import init_params, linreg, squared_loss, synthetic_data, train
+    >>> _ = torch.manual_seed(0)
+    >>> features, labels = synthetic_data([2, -3.4], 4.2, 100)
+    >>> w, b = init_params(2)
+    >>> trajectory = Trajectory([w, b])  # also records the starting point
+    >>> _ = train(linreg, squared_loss, [w, b], features, labels, callback=trajectory,
+    ...           verbose=False)
+    >>> trajectory.stack(0).shape  # w at the start and after each of 3 x 10 steps
+    torch.Size([31, 2, 1])
+    >>> torch.equal(trajectory.stack(0)[-1], w.detach()), trajectory.steps[:2]
+    (True, [(0, 0), (0, 1)])
+
+    ``steps`` holds, per update, the ``(epoch, batch)`` pair and ``params`` a copy
+    of every parameter (detached, so recording does not keep autograd graphs).
+    """
+
+    def __init__(self, params: Sequence[torch.Tensor] | None = None) -> None:
+        self.steps: list[tuple[int, int]] = []
+        self.params: list[list[torch.Tensor]] = []
+        if params is not None:  # the starting point, before any step
+            params = _checks.tensor_list("params", params)
+            self.params.append([p.detach().clone() for p in params])
+
+    def __call__(self, epoch: int, batch: int, params: Sequence[torch.Tensor]) -> None:
+        self.steps.append((epoch, batch))
+        self.params.append([p.detach().clone() for p in params])
+
+    def stack(self, index: int) -> torch.Tensor:
+        """Parameter ``index`` at every recorded point, stacked along a new first axis."""
+        if not self.params:
+            raise ValueError("nothing recorded yet: pass the Trajectory to train(callback=...)")
+        index = _checks.index("index", index, len(self.params[0]), "0 for w, 1 for b")
+        return torch.stack([p[index] for p in self.params])
+
+
+@dataclass
+class Run:
+    """One recorded run of ``linreg`` trained by SGD from :func:`init_params`.
+
+    ``epoch_losses`` is the loss over all the data before training and after each
+    finished epoch. With ``steps`` recorded (else these are empty), ``path: (points, d)``
+    is ``w`` at the start and after every update, ``bias: (points,)`` the bias,
+    ``losses: (points,)`` the loss over all the data at each point (float64) and
+    ``epochs: (points,)`` the epoch each point belongs to (0 for the start); the
+    record stops at the last point where both the parameters and the loss are finite.
+    ``diverged`` is None, or says where the loss stopped being finite, or that it
+    ended higher than it began.
+    """
+
+    lr: float
+    batch_size: int
+    num_epochs: int
+    epoch_losses: list[float]
+    diverged: str | None
+    path: torch.Tensor = field(default_factory=lambda: torch.empty(0, 0))
+    bias: torch.Tensor = field(default_factory=lambda: torch.empty(0))
+    losses: torch.Tensor = field(default_factory=lambda: torch.empty(0))
+    epochs: torch.Tensor = field(default_factory=lambda: torch.empty(0, dtype=torch.long))
+
+
+def record_run(
+    features: torch.Tensor,
+    labels: torch.Tensor,
+    *,
+    lr: float,
+    batch_size: int,
+    num_epochs: int,
+    generator: torch.Generator | None = None,
+    steps: bool = True,
+) -> Run:
+    """Train ``linreg`` with ``train(..., fast=True)`` from :func:`init_params` and record it.
+
+    ``features: (n, d)``, ``labels: (n, 1)`` or ``(n,)``. ``generator`` draws the
+    initial parameters, then every epoch's order. With ``steps``, every update is
+    recorded (see :class:`Run`); without, only the epoch losses, for runs on data too
+    large to evaluate the loss after every step.
+    """
+    _checks.examples(features, labels)
+    # one dtype for the written-out engine: the features'
+    features, labels = features.detach(), labels.detach().to(features.dtype)
+    w, b = (
+        p.detach().to(features.dtype).requires_grad_()
+        for p in init_params(features.shape[1], generator=generator)
+    )
+    start = mean_loss(linreg, squared_loss, [w, b], features, labels)
+    recorder = Trajectory([w, b]) if steps else None
+    settings = {"lr": lr, "batch_size": batch_size, "num_epochs": num_epochs}
+    diverged = None
+    try:
+        losses = train(
+            linreg,
+            squared_loss,
+            [w, b],
+            features,
+            labels,
+            **settings,
+            verbose=False,
+            generator=generator,
+            callback=recorder,
+            fast=True,
+        )
+    except DivergenceError as err:
+        losses, diverged = err.losses, err.reason
+    if diverged is None and math.isfinite(losses[-1]) and losses[-1] > start:
+        diverged = text(
+            f"the loss grew from {start:.3g} to {losses[-1]:.3g}",
+            f"损失从 {start:.3g} 增大到 {losses[-1]:.3g}",
+        )
+    run = Run(lr, batch_size, num_epochs, [start, *losses], diverged)
+    if recorder is not None:
+        _fill_steps(run, recorder, features, labels)
+    return run
+
+
+def _fill_steps(run: Run, recorder: Trajectory, features, labels) -> None:
+    """The path, bias, loss and epoch of every recorded point, up to the last finite one."""
+    d = features.shape[1]
+    path = recorder.stack(0).reshape(-1, d).double()
+    bias = recorder.stack(1).reshape(-1).double()
+    epochs = torch.tensor([0] + [e + 1 for e, _ in recorder.steps])
+    X, y = features.double(), labels.double()
+    losses = torch.tensor(
+        [
+            mean_loss(linreg, squared_loss, [w[:, None], b[None]], X, y)
+            for w, b in zip(path, bias, strict=True)
+        ],
+        dtype=torch.float64,
+    )
+    finite = torch.isfinite(losses) & torch.isfinite(path).all(1) & torch.isfinite(bias)
+    keep = len(losses) if bool(finite.all()) else int((~finite).nonzero()[0])
+    run.path, run.bias, run.losses = path[:keep], bias[:keep], losses[:keep]
+    run.epochs = epochs[:keep]
+    if keep < len(finite) and run.diverged is None:
+        run.diverged = text("the loss stopped being finite", "损失不再有限")
