@@ -5,11 +5,12 @@
     python benchmarks/train_speed.py --device cuda   # the torch loops on a GPU
 
 Prints ms per epoch (median of several rounds; in each round every loop runs once, in a
-shuffled order, so a busy machine slows them alike; at n=1e6 more rounds of the hand-written
-loops and train alone follow) and ratios to the tutorial's loop and to the strong
-hand-written floor. Numbers are for reading, not for asserting: they depend
-on the machine. Each setting runs in its own process with 2 torch threads, so that
-its peak memory can be read from the operating system (or from CUDA's allocator).
+shuffled order, so a busy machine slows them alike; at n=1e6 more rounds of the
+sequential loops and train alone follow) and ratios to the tutorial's loop and to the strong
+floor: the fast engine's loop run bare, without train's checks and bookkeeping. Numbers
+are for reading, not for asserting: they depend on the machine. Each setting runs in its
+own process with 2 torch threads, so that its peak memory can be read from the operating
+system (or from CUDA's allocator).
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ from torch import nn
 
 from linreg_scratch import data_iter, linreg, squared_loss, synthetic_data, train
 from linreg_scratch.data import shuffle_order  # the order train draws (int32 on the CPU)
+from linreg_scratch.fast import LinregSGD  # the engine of train(..., fast=True)
+from linreg_scratch.loss import mean_loss  # the loss over all the data, as train prints it
 
 THREADS = 2
 
@@ -108,87 +111,45 @@ def weak_floor_epoch(features, labels, w, b, lr, batch_size):
     ((features @ w + b - labels) ** 2 / 2).mean().item()
 
 
-def make_strong_floor(features, labels, lr, batch_size):
-    """The fastest loop I can write by hand, for the same updates.
+def make_strong_floor(features, labels, lr, batch_size, params):
+    """The strongest sequential loop we have, bare: the fast engine's epochs, no checks.
 
+    The engine (``linreg_scratch.fast.LinregSGD``, imported, never copied) keeps
     theta = [w; b] and Z = [X, 1], so a step is r = Z @ theta - y, theta -= lr/m Z.T @ r:
-    two fused matrix-vector products. The shuffled data is gathered a chunk of batches
-    at a time (index_select into preallocated buffers), and the batches are views of
-    the buffers made once, so nothing is allocated per step. The order is train's own
-    (int32 on the CPU: the same numbers as int64, drawn about twice as fast).
+    two fused matrix-vector products. It gathers the shuffled data a chunk of batches at
+    a time into buffers made once, whose views are the batches. Here it runs without
+    train's argument checks, divergence check or printing: what train adds on top is
+    the difference between the two rows.
     """
-    n, d = features.shape
-    labels = labels.reshape(-1)
-    like = {"dtype": features.dtype, "device": features.device}
-    stride = chunk_rows(d, batch_size)
-    rows = min(stride, n)
-    Z, y, r = torch.ones(rows, d + 1, **like), torch.empty(rows, **like), torch.empty(rows, **like)
-    full = rows // batch_size * batch_size  # n >= batch_size here
-    slots = list(  # all the views at once: split and unbind make them in C++
-        zip(
-            Z[:full].split(batch_size),
-            Z[:full].view(-1, batch_size, d + 1).transpose(1, 2).unbind(),
-            y[:full].split(batch_size),
-            r[:full].split(batch_size),
-            strict=True,
-        )
-    )
+    engine = LinregSGD(params, features, labels, batch_size, lr)
+    batch_losses = torch.empty(engine.num_batches, dtype=features.dtype, device=features.device)
 
-    def epoch(theta):
-        order = shuffle_order(n, features.device, None)
-        step = lr / batch_size
-        for start in range(0, n, stride):
-            idx = order[start : start + stride]
-            m = len(idx)
-            torch.index_select(features, 0, idx, out=Z[:m, :d])
-            torch.index_select(labels, 0, idx, out=y[:m])
-            for Zs, ZT, ys, rs in slots[: m // batch_size]:
-                torch.addmv(ys, Zs, theta, beta=-1, out=rs)
-                theta.addmv_(ZT, rs, alpha=-step)
-            if m % batch_size:  # a short last batch
-                s = m - m % batch_size
-                torch.addmv(y[s:m], Z[s:m], theta, beta=-1, out=r[s:m])
-                theta.addmv_(Z[s:m].T, r[s:m], alpha=-lr / (m - s))
-        whole_loss(features, labels, theta)
+    def epoch():
+        engine.run(shuffle_order(len(features), features.device, None), batch_losses)
+        mean_loss(linreg, squared_loss, params, features, labels)
 
     return epoch
 
 
-def chunk_rows(d, batch_size):
-    """Rows of the order gathered at a time: at most 256 batches and 2**20 numbers."""
-    return min(256, max(1, 2**20 // ((d + 1) * batch_size))) * batch_size
-
-
-def whole_loss(features, labels, theta):
-    """The loss over all the data that the chapter prints after each epoch."""
-    res = torch.addmv(labels, features, theta[:-1], beta=-1).add_(theta[-1])
-    return (res.square_().mean() / 2).item()
-
-
-def make_least_work(features, labels, batch_size):
+def make_least_work(features, labels, batch_size, params):
     """What every loop must do per epoch, and nothing more: no update at all.
 
     Draw the epoch's order, read every example once in that order (gathered a chunk
-    at a time, as the strong floor does) and compute the loss on the whole data set
+    at a time into the engine's own buffers) and compute the loss on the whole data set
     that the chapter prints after each epoch. Every loop that shuffles each epoch and
     reports that loss does this much, and its updates on top.
     """
+    engine = LinregSGD(params, features, labels, batch_size, 0.0)
     n, d = features.shape
-    labels = labels.reshape(-1)
-    like = {"dtype": features.dtype, "device": features.device}
-    stride = chunk_rows(d, batch_size)
-    rows = min(stride, n)
-    Z, y = torch.ones(rows, d + 1, **like), torch.empty(rows, **like)
-    theta = torch.zeros(d + 1, **like)
 
     def epoch():
         order = shuffle_order(n, features.device, None)
-        for start in range(0, n, stride):
-            idx = order[start : start + stride]
+        for start in range(0, n, engine.stride):
+            idx = order[start : start + engine.stride]
             m = len(idx)
-            torch.index_select(features, 0, idx, out=Z[:m, :d])
-            torch.index_select(labels, 0, idx, out=y[:m])
-        whole_loss(features, labels, theta)
+            torch.index_select(engine.features, 0, idx, out=engine.Z[:m, :d])
+            torch.index_select(engine.labels, 0, idx, out=engine.y[:m])
+        mean_loss(linreg, squared_loss, params, features, labels)
 
     return epoch
 
@@ -219,7 +180,7 @@ def run_setting(n, d, batch_size, epochs, rounds, names, device):
     data_bytes = features.nbytes + labels.nbytes
     lr = 0.03
 
-    def ours():
+    def ours(fast=True):
         w, b = fresh_params(d, device)
         train(
             linreg,
@@ -231,7 +192,11 @@ def run_setting(n, d, batch_size, epochs, rounds, names, device):
             num_epochs=epochs,
             batch_size=batch_size,
             verbose=False,
+            fast=fast,
         )
+
+    def chapter():
+        ours(fast=False)
 
     def ours_data_iter():
         for _ in range(epochs):
@@ -259,14 +224,12 @@ def run_setting(n, d, batch_size, epochs, rounds, names, device):
             weak_floor_epoch(features, labels, w, b, lr, batch_size)
 
     def strong_floor():
-        w, b = fresh_params(d, device)
-        theta = torch.cat([w.detach().reshape(-1), b.detach()])
-        epoch = make_strong_floor(features, labels, lr, batch_size)
+        epoch = make_strong_floor(features, labels, lr, batch_size, fresh_params(d, device))
         for _ in range(epochs):
-            epoch(theta)
+            epoch()
 
     def least_work():
-        epoch = make_least_work(features, labels, batch_size)
+        epoch = make_least_work(features, labels, batch_size, fresh_params(d, device))
         for _ in range(epochs):
             epoch()
 
@@ -275,8 +238,9 @@ def run_setting(n, d, batch_size, epochs, rounds, names, device):
         "tutorial loop": tutorial,
         "torch.nn loop": torch_nn,
         "weak hand-written floor": weak_floor,
-        "strong hand-written floor": strong_floor,
-        "linreg_scratch.train": ours,
+        "strong floor (engine alone)": strong_floor,
+        "linreg_scratch.train fast=True": ours,
+        "linreg_scratch.train (chapter loop)": chapter,
         "tutorial data_iter": tutorial_data_iter_only,
         "linreg_scratch.data_iter": ours_data_iter,
     }
@@ -310,7 +274,7 @@ def run_setting(n, d, batch_size, epochs, rounds, names, device):
             times[name].append((time.perf_counter() - start) * 1000 / per_epoch)
     out = {name: statistics.median(values) for name, values in times.items()}
     # the ratio of train to the strong floor, round by round: the fairest comparison
-    pairs = zip(times["linreg_scratch.train"], times["strong hand-written floor"], strict=True)
+    pairs = zip(times[OURS], times[STRONG], strict=True)
     ratios = [t / f for t, f in pairs]
     return {
         "ms": out,
@@ -346,14 +310,11 @@ def sklearn_loops(features, labels, lr):
     }
 
 
-TRAIN_LOOPS = [
-    "linreg_scratch.train",
-    "strong hand-written floor",
-    "weak hand-written floor",
-    "least work (no updates)",
-]
+OURS, STRONG = "linreg_scratch.train fast=True", "strong floor (engine alone)"
+TRAIN_LOOPS = [OURS, STRONG, "weak hand-written floor", "least work (no updates)"]
 ALL = [
     *TRAIN_LOOPS,
+    "linreg_scratch.train (chapter loop)",
     "tutorial loop",
     "torch.nn loop",
     "scikit-learn SGDRegressor epoch",
@@ -399,7 +360,7 @@ def print_setting(label, result):
     for name, value in ms.items():
         base = ms.get("tutorial data_iter" if "data_iter" in name else "tutorial loop")
         ratio_t = f"{value / base:.3f}x" if base else "-"
-        floor = ms["strong hand-written floor"]
+        floor = ms[STRONG]
         ratio_f = "-" if "data_iter" in name else f"{value / floor:.2f}x"
         print(f"  {name:<36}{value:>11.2f}{ratio_t:>13}{ratio_f:>17}")
     rounds = result["train_vs_strong_rounds"]

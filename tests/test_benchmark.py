@@ -5,7 +5,6 @@ would not be a floor for the same training at all. Each loop is replayed here ag
 ``train`` (or, for the tutorial's loop, against the same order by hand) on small data.
 """
 
-import functools
 import importlib.util
 import random
 
@@ -44,14 +43,15 @@ def _trained(features, labels, w, b, *, lr, epochs, batch_size, seed):
 
 
 @pytest.mark.parametrize("batch_size", [10, 7, 103])  # last batches of 3, 5 and one batch
-def test_the_strong_floor_makes_trains_updates(small, batch_size):
+def test_the_strong_floor_makes_the_chapter_loops_updates(small, batch_size):
     features, labels = small
     w0, b0 = torch.randn(3, 1), torch.randn(1)
-    theta = torch.cat([w0.reshape(-1), b0])
-    epoch = bench.make_strong_floor(features, labels, 0.05, batch_size)
+    params = [w0.clone().requires_grad_(), b0.clone().requires_grad_()]
+    epoch = bench.make_strong_floor(features, labels, 0.05, batch_size, params)
     torch.manual_seed(5)
     for _ in range(3):
-        epoch(theta)
+        epoch()
+    theta = torch.cat([p.detach().reshape(-1) for p in params])
     w, b = _trained(features, labels, w0, b0, lr=0.05, epochs=3, batch_size=batch_size, seed=5)
     torch.testing.assert_close(theta, torch.cat([w, b]), rtol=1e-5, atol=1e-6)
     assert not torch.allclose(theta, torch.cat([w0.reshape(-1), b0]))  # it did train
@@ -101,22 +101,13 @@ def test_the_loops_read_every_row_once_in_trains_order(small, monkeypatch, loop)
         return real(source, dim, index, out=out)
 
     monkeypatch.setattr(bench.torch, "index_select", spy)
+    params = [torch.zeros(3, 1, requires_grad=True), torch.zeros(1, requires_grad=True)]
     if loop == "least work":
-        epoch = bench.make_least_work(features, labels, 10)
+        epoch = bench.make_least_work(features, labels, 10, params)
     else:
-        epoch = functools.partial(
-            bench.make_strong_floor(features, labels, 0.05, 10), torch.zeros(4)
-        )
+        epoch = bench.make_strong_floor(features, labels, 0.05, 10, params)
     torch.manual_seed(4)
     epoch()
     torch.manual_seed(4)
     assert {index.dtype for index in seen} == {torch.int32}
     assert torch.equal(torch.cat(seen).long(), torch.randperm(len(features)))
-
-
-def test_whole_loss_is_the_mean_squared_loss_over_all_the_data(small):
-    features, labels = small
-    w, b = torch.tensor([0.5, 1.0, -1.0]), torch.tensor([0.25])
-    expected = squared_loss(linreg(features, w.reshape(-1, 1), b), labels).mean()
-    got = bench.whole_loss(features, labels.reshape(-1), torch.cat([w, b]))
-    assert got == pytest.approx(float(expected), rel=1e-6)
