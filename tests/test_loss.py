@@ -65,3 +65,28 @@ def test_gradient_matches_finite_differences_of_an_independent_loss():
     loss.backward()
     np.testing.assert_allclose(w.grad.numpy().reshape(-1), grad_w, rtol=1e-6)
     assert b.grad.item() == pytest.approx(grad_b, rel=1e-6)
+
+
+@given(linreg_problems())
+def test_mean_loss_is_the_mean_half_squared_residual_in_numpy(problem):
+    from linreg_scratch.loss import mean_loss
+
+    X, w, b, y = problem
+    r = X.numpy() @ w.numpy().reshape(-1) + float(b) - y.numpy()
+    expected = float(np.mean(r**2) / 2)
+    assert mean_loss(linreg, squared_loss, [w, b], X, y) == pytest.approx(expected, rel=1e-9)
+
+
+def test_mean_loss_records_no_graph_and_uses_the_given_net_and_loss():
+    from linreg_scratch.loss import mean_loss
+
+    w = torch.ones(2, 1, requires_grad=True)
+    X, y = torch.tensor([[1.0, 2.0], [3.0, 4.0]]), torch.zeros(2)
+
+    def absolute(y_hat, y):
+        return (y_hat - y.reshape(y_hat.shape)).abs()
+
+    # predictions 3 and 7: absolute loss mean 5, a constant net of 1 gives mean 1
+    assert mean_loss(linreg, absolute, [w, torch.zeros(1)], X, y) == 5.0
+    assert mean_loss(lambda X, w: torch.ones(len(X), 1), absolute, [w], X, y) == 1.0
+    assert w.grad is None
