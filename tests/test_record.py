@@ -133,3 +133,20 @@ def test_labels_of_another_dtype_are_read_in_the_features_dtype(tutorial_data):
         features, labels.double(), generator=torch.Generator().manual_seed(2), **SETTINGS
     )
     assert torch.equal(same.path, mixed.path)
+
+
+def test_a_loss_that_grows_by_a_little_is_still_growth():
+    # x = 1, y = 1, one full batch: the residual r = w + b - 1 becomes (1 - 2 lr) r per
+    # step, so lr = 1.02 multiplies the loss by 1.04² = 1.0816 in one epoch
+    features, labels = torch.ones(4, 1), torch.ones(4)
+    run = record_run(
+        features,
+        labels,
+        lr=1.02,
+        batch_size=4,
+        num_epochs=1,
+        generator=torch.Generator().manual_seed(0),
+    )
+    start, end = run.epoch_losses
+    assert end / start == pytest.approx(1.0816, rel=1e-4)
+    assert run.diverged is not None and run.diverged.startswith("the loss grew")
