@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import torch
 
@@ -111,7 +112,7 @@ def record_run(
     )
     start = mean_loss(linreg, squared_loss, [w, b], features, labels)
     recorder = Trajectory([w, b]) if steps else None
-    settings = {"lr": lr, "batch_size": batch_size, "num_epochs": num_epochs}
+    settings: dict[str, Any] = {"lr": lr, "batch_size": batch_size, "num_epochs": num_epochs}
     diverged = None
     try:
         losses = train(
