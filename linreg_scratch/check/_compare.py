@@ -37,6 +37,7 @@ def tensor(value: object, case: str, want: str) -> torch.Tensor:
 
 
 def same_dtype(out: torch.Tensor, dtype: torch.dtype, case: str, key: str = "output.dtype") -> None:
+    """Fail with the mistake ``key`` when ``out`` is not of ``dtype`` (it was converted)."""
     if out.dtype != dtype:
         fail(key, case, want=str(dtype), came=str(out.dtype))
 
