@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import ast
 import os
 import pathlib
 import random
 import re
+import string
 import subprocess
 import sys
 
@@ -15,6 +17,7 @@ import torch
 
 import linreg_scratch
 from linreg_scratch import check, lang
+from linreg_scratch.check import messages
 
 # --- correct implementations, in the styles of the seed, d2l 2.x and d2l-en 1.x ------------
 
@@ -597,6 +600,7 @@ def test_each_mistake_is_caught_and_named(name, fn, diagnosis):
     assert not result
     assert result.problems
     assert diagnosis in result.problems[0], result.problems
+    assert result.found[0].key in messages.MESSAGES
     assert str(result).startswith(f"✗ {name}: ")
     assert diagnosis in str(result).splitlines()[0]
 
@@ -768,3 +772,100 @@ def test_import_linreg_scratch_does_not_load_check():
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
     assert out.stdout.strip() == "False", out.stderr
+
+
+# --- the package: one table of words, tied to the cases that use them ---------------------
+
+CHECK_DIR = ROOT / "linreg_scratch" / "check"
+KEYLIKE = re.compile(r"^[a-z_]+\.[A-Za-z_]+$")  # "sgd.not_divided", "linreg.case"
+
+
+def _templates():
+    """Every template in the tables, named by where it sits."""
+    for key, message in messages.MESSAGES.items():
+        for field in ("mistake", "hint", "expected", "got"):
+            yield f"MESSAGES[{key}].{field}", getattr(message, field)
+    for name, items in messages.CHECKED.items():
+        for i, item in enumerate(items):
+            yield f"CHECKED[{name}][{i}]", item
+    for key, template in messages.LABELS.items():
+        yield f"LABELS[{key}]", template
+
+
+def _placeholders(template: str) -> set[str]:
+    return {field for _, field, _, _ in string.Formatter().parse(template) if field is not None}
+
+
+def _chinese(s: str) -> bool:  # ideographs or full-width punctuation
+    return any("\u3000" <= c <= "\u9fff" or "\uff00" <= c <= "\uffef" for c in s)
+
+
+def test_every_message_is_said_in_both_languages_with_the_same_placeholders():
+    for where, template in _templates():
+        if isinstance(template, str):  # the same in both languages: no words of either
+            assert not _chinese(template), where
+            continue
+        assert isinstance(template, messages.Words), where
+        assert _chinese(template.zh) and not _chinese(template.en), where
+        assert _placeholders(template.en) == _placeholders(template.zh), where
+    for key, message in messages.MESSAGES.items():  # a learner always reads these translated
+        assert isinstance(message.mistake, messages.Words), key
+        assert isinstance(message.hint, messages.Words), key
+
+
+def _calls_and_literals():
+    """The check modules' string literals, and each call of fail/problem/label/checked."""
+    literals, calls = set(), []
+    for path in CHECK_DIR.glob("*.py"):
+        if path.name == "messages.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                literals.add(node.value)
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+                calls.append((path.name, node))
+    return literals, calls
+
+
+def test_every_key_in_the_tables_is_used_and_every_key_used_is_in_them():
+    literals, _ = _calls_and_literals()
+    tables = [messages.MESSAGES, messages.CHECKED, messages.LABELS]
+    for table in tables:
+        assert set(table) <= literals, set(table) - literals  # no words nobody shows
+    known = set().union(*tables)
+    assert {s for s in literals if KEYLIKE.match(s)} <= known  # no typo'd key
+
+
+def test_each_call_with_a_written_key_fills_every_placeholder():
+    _, calls = _calls_and_literals()
+    templates = {
+        "fail": lambda key: list(vars(messages.MESSAGES[key]).values()),
+        "problem": lambda key: list(vars(messages.MESSAGES[key]).values()),
+        "label": lambda key: [messages.LABELS[key]],
+        "checked": lambda key: messages.CHECKED[key],
+    }
+    seen = 0
+    for module, call in calls:
+        name = call.func.id
+        if name not in templates or not call.args or not isinstance(call.args[0], ast.Constant):
+            continue
+        given = {kw.arg for kw in call.keywords}
+        for template in templates[name](call.args[0].value):
+            words = [template] if isinstance(template, str) else [template.en, template.zh]
+            for w in words:
+                missing = _placeholders(w) - given
+                assert not missing, (
+                    f"{module}:{call.lineno} {name}({call.args[0].value!r}) {missing}"
+                )
+        seen += 1
+    assert seen > 40  # the scan found the calls
+
+
+def test_the_result_keeps_one_outcome_per_case():
+    # what a later score counts: cases passed of cases run
+    good, bad = check.data_iter(iter_seed), check.data_iter(iter_float32)
+    assert len(good.outcomes) == len(bad.outcomes) > 1
+    assert all(o is None for o in good.outcomes)
+    failed = [o for o in bad.outcomes if o is not None]
+    assert len(failed) == 1 and "float64" in failed[0].case  # only the float64 case
+    assert failed[0].key == "data_iter.dtype" and bad.found == failed
