@@ -65,12 +65,7 @@ def record_run(
     ``features: (n, 2)``, ``labels: (n, 1)`` or ``(n,)``; ``generator`` draws the
     initial parameters and the shuffles, as in :func:`plot_loss_landscape`.
     """
-    _checks.tensor("features", features, ndim=2)
-    if features.shape[1] != 2:
-        raise ValueError(
-            f"the animation needs exactly 2 features (w1, w2), got features of shape "
-            f"{tuple(features.shape)}"
-        )
+    _checks.two_features(_checks.tensor("features", features, ndim=2), "the animation")
     recorder, diverged = record_linreg_run(
         features, labels, lr=lr, batch_size=batch_size, num_epochs=num_epochs, generator=generator
     )
@@ -333,14 +328,8 @@ class SGDAnimation:
 
 def animation_suffix(path: str | os.PathLike) -> str:
     """The suffix of ``path`` if an animation can be saved there; else a ValueError."""
-    path = os.fspath(path)
-    suffix = os.path.splitext(path)[1].lower()
-    if suffix not in SUFFIXES:
-        raise ValueError(f"path must end in .gif or .html, got {path!r}")
-    folder = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(folder):
-        raise ValueError(f"the folder of path does not exist: {folder!r}")
-    return suffix
+    path = _checks.file_path("path", path, SUFFIXES, "'sgd.gif'")
+    return os.path.splitext(path)[1].lower()
 
 
 def animate_sgd(
@@ -369,7 +358,7 @@ def animate_sgd(
     >>> anim.steps, anim.drawn[-1].shape
     ([0, 8, 15, 22, 30], (31, 2))
     """
-    frames = _checks.positive_int("frames", frames)
+    frames = _checks.scalar("frames", frames, int, low=1)
     run = record_run(
         features, labels, lr=lr, batch_size=batch_size, num_epochs=num_epochs, generator=generator
     )

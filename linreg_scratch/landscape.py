@@ -12,7 +12,7 @@ from . import _checks
 from .figure import new_figure, save_figure
 from .lang import text
 from .solve import closed_form
-from .train import record_linreg_run
+from .train import Trajectory, record_linreg_run
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -24,7 +24,7 @@ def plot_loss_landscape(
     labels: torch.Tensor,
     path: str | os.PathLike | None = None,
     *,
-    trajectory: torch.Tensor | None = None,
+    trajectory: torch.Tensor | Trajectory | None = None,
     lr: float = 0.03,
     batch_size: int = 10,
     num_epochs: int = 3,
@@ -50,20 +50,16 @@ def plot_loss_landscape(
     >>> fig = plot_loss_landscape(features, labels, lr=1.5)  # doctest: +SKIP
     """
     _checks.examples(features, labels)
-    if features.shape[1] != 2:
-        raise ValueError(
-            f"a loss landscape needs exactly 2 features (w1, w2), got features of shape "
-            f"{tuple(features.shape)}"
-        )
+    _checks.two_features(features, "a loss landscape")
     features, labels = features.detach(), labels.detach()
     if path is not None:
         path = _checks.figure_path("path", path)
     if trajectory is not None:
-        _checks.w_path("trajectory", trajectory)
+        trajectory = _checks.w_path("trajectory", trajectory)
     generator = _checks.generator("generator", generator)
-    lr = _checks.positive_float("lr", lr)
-    batch_size = _checks.positive_int("batch_size", batch_size)
-    num_epochs = _checks.positive_int("num_epochs", num_epochs)
+    lr = _checks.scalar("lr", lr, float, low=0, include_low=False)
+    batch_size = _checks.scalar("batch_size", batch_size, int, low=1)
+    num_epochs = _checks.scalar("num_epochs", num_epochs, int, low=1)
     note = ""  # what the title says about the path
     if trajectory is None:
         recorder, reason = record_linreg_run(
@@ -113,8 +109,7 @@ def draw_loss_landscape(
     w_star = w_star.double().reshape(-1).cpu()
     path = None
     if trajectory is not None:
-        _checks.w_path("trajectory", trajectory)
-        path = trajectory.detach().double().reshape(-1, 2).cpu()
+        path = _checks.w_path("trajectory", trajectory).detach().double().reshape(-1, 2).cpu()
         finite = torch.isfinite(path).all(1)
         if not bool(finite.all()):  # keep the part before it blew up
             path = path[: int((~finite).nonzero()[0])]
