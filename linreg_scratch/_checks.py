@@ -156,7 +156,7 @@ def _bytes(size: int) -> str:
         if amount < 1024:
             return f"{amount:.3g} {unit}"
         amount /= 1024
-    return f"{amount:,.0f} PiB"
+    return f"{amount:,.3g} PiB"
 
 
 def tensor(name: str, value: object, ndim: int | tuple[int, ...] | None = None) -> torch.Tensor:
