@@ -107,31 +107,37 @@ def _show(bound: float) -> str:
     return str(bound) if isinstance(bound, int) else f"{bound:g}"
 
 
-# TODO(lead): remove these seven once train.py is converted to scalar.
+# TODO(lead): remove once train.py is converted
 def positive_int(name: str, value: object) -> int:
     return scalar(name, value, int, low=1)
 
 
+# TODO(lead): remove once train.py is converted
 def nonnegative_int(name: str, value: object) -> int:
     return scalar(name, value, int, low=0)
 
 
+# TODO(lead): remove once train.py is converted
 def positive_float(name: str, value: object) -> float:
     return scalar(name, value, float, low=0, include_low=False)
 
 
+# TODO(lead): remove once train.py is converted
 def nonnegative_float(name: str, value: object) -> float:
     return scalar(name, value, float, low=0)
 
 
+# TODO(lead): remove once train.py is converted
 def finite_float(name: str, value: object) -> float:
     return scalar(name, value, float)
 
 
+# TODO(lead): remove once train.py is converted
 def at_most(name: str, value: float, high: float, why: str) -> float:
     return scalar(name, value, float, high=high, why=why)
 
 
+# TODO(lead): remove once train.py is converted
 def index(name: str, value: object, count: int, meaning: str) -> int:
     return scalar(name, value, int, low=0, high=count - 1, why=meaning)
 
@@ -212,7 +218,7 @@ def finite(name: str, value: torch.Tensor) -> torch.Tensor:
     )
 
 
-# TODO(lead): remove once train.py is converted to on_device(name, value, "features", features).
+# TODO(lead): remove once train.py is converted (on_device(name, value, "features", features))
 def same_device(name: str, value: torch.Tensor, features: torch.Tensor) -> torch.Tensor:
     return on_device(name, value, "features", features)
 
