@@ -19,6 +19,7 @@ TRUE_W, TRUE_B = list(tutorial.TRUE_W), tutorial.TRUE_B
 #: Bounds that keep the data in memory: N * D float32 values (400 MB at most).
 MAX_VALUES = 100_000_000
 MAX_INPUTS = 100_000
+_IN_MEMORY = "the data must fit in memory"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -26,21 +27,22 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
 
 
-def _number(kind, low: str, high: float | None = None, why: str = ""):
+def _number(name: str, kind: type[int] | type[float], **bounds):
+    """An argparse ``type=``: the text as a number, checked by the library's own rule
+    (:func:`_checks.scalar`); ``name`` is the flag's metavar, as ``--help`` shows it."""
+
     def parse(text: str):
+        value: object = text
+        for read in (int, float):
+            try:
+                value = read(text)
+                break
+            except ValueError:
+                pass  # not this kind of number; a text scalar() refuses
         try:
-            value = kind(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(
-                f"expected {'an integer' if kind is int else 'a number'}, got {text!r}"
-            ) from None
-        if not value == value or value in (float("inf"), float("-inf")):
-            raise argparse.ArgumentTypeError(f"expected a finite number, got {text!r}")
-        if (low == "> 0" and value <= 0) or (low == ">= 0" and value < 0):
-            raise argparse.ArgumentTypeError(f"must be {low}, got {text}")
-        if high is not None and value > high:
-            raise argparse.ArgumentTypeError(f"must be at most {high} ({why}), got {text}")
-        return value
+            return _checks.scalar(name, value, kind, **bounds)
+        except (TypeError, ValueError) as err:
+            raise argparse.ArgumentTypeError(str(err)) from None
 
     return parse
 
@@ -53,29 +55,36 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--num-examples",
-        type=_number(int, "> 0", MAX_VALUES, "the data must fit in memory"),
+        type=_number("N", int, low=1, high=MAX_VALUES, why=_IN_MEMORY),
         default=tutorial.NUM_EXAMPLES,
         metavar="N",
     )
     p.add_argument(
         "--num-inputs",
-        type=_number(int, "> 0", MAX_INPUTS, "the data must fit in memory"),
+        type=_number("D", int, low=1, high=MAX_INPUTS, why=_IN_MEMORY),
         default=2,
         metavar="D",
         help="features per example; true w is [2, -3.4] for D=2, otherwise drawn from the seed",
     )
     p.add_argument(
         "--noise",
-        type=_number(float, ">= 0", 1e30, "labels must fit in float32"),
+        type=_number("NOISE", float, low=0, high=1e30, why="labels must fit in float32"),
         default=tutorial.NOISE,
     )
-    p.add_argument("--batch-size", type=_number(int, "> 0"), default=tutorial.BATCH_SIZE)
-    p.add_argument("--lr", type=_number(float, "> 0"), default=tutorial.LR)
     p.add_argument(
-        "--epochs", type=_number(int, "> 0"), default=None, help="default: 3, or 30 for penguins"
+        "--batch-size", type=_number("BATCH_SIZE", int, low=1), default=tutorial.BATCH_SIZE
+    )
+    p.add_argument("--lr", type=_number("LR", float, low=0, include_low=False), default=tutorial.LR)
+    p.add_argument(
+        "--epochs",
+        type=_number("EPOCHS", int, low=1),
+        default=None,
+        help="default: 3, or 30 for penguins",
     )
     p.add_argument(
-        "--seed", type=_number(int, ">= 0", 2**64 - 1, "torch seeds are 64-bit"), default=0
+        "--seed",
+        type=_number("SEED", int, low=0, high=2**64 - 1, why="torch seeds are 64-bit"),
+        default=0,
     )
     p.add_argument(
         "--plot", metavar="FILE", help="save the loss curve and the fit (.svg, .png or .pdf)"

@@ -9,58 +9,125 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Callable
-from typing import cast
+from collections.abc import Iterable, Sequence, Sized
+from typing import cast, overload
 
 import torch
 
-
-def positive_int(name: str, value: object) -> int:
-    """Return ``value`` as an int if it is a positive integer."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be a positive int, got {value!r} ({type(value).__name__})")
-    if value <= 0:
-        raise ValueError(f"{name} must be a positive int, got {value}")
-    return int(value)
+#: The most values one tensor made by the package may hold: 2**36 float32 values are
+#: 256 GiB, more than the memory of any single GPU (at most 192 GB today) or of a
+#: workstation, so a larger size is a typing slip (a zero too many), refused before torch
+#: tries to allocate it. A fixed number, so the same call is refused on every machine.
+MAX_VALUES = 2**36
 
 
-def nonnegative_int(name: str, value: object) -> int:
-    """Return ``value`` as an int if it is an integer >= 0."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an int >= 0, got {value!r} ({type(value).__name__})")
-    if value < 0:
-        raise ValueError(f"{name} must be an int >= 0, got {value}")
-    return int(value)
+@overload
+def scalar(
+    name: str,
+    value: object,
+    kind: type[int],
+    *,
+    low: float | None = None,
+    high: float | None = None,
+    include_low: bool = True,
+    include_high: bool = True,
+    why: str = "",
+) -> int: ...
 
 
-def _real(name: str, value: object, expected: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+@overload
+def scalar(
+    name: str,
+    value: object,
+    kind: type[float],
+    *,
+    low: float | None = None,
+    high: float | None = None,
+    include_low: bool = True,
+    include_high: bool = True,
+    why: str = "",
+) -> float: ...
+
+
+def scalar(
+    name: str,
+    value: object,
+    kind: type[int] | type[float],
+    *,
+    low: float | None = None,
+    high: float | None = None,
+    include_low: bool = True,
+    include_high: bool = True,
+    why: str = "",
+) -> int | float:
+    """Return ``value`` as ``kind`` (int or float) if it is one within ``low`` .. ``high``.
+
+    Refused, naming ``name``: a bool (True would count as 1) or anything that is not an
+    integer (``kind=int``) or a real number (``kind=float``, which takes ints too):
+    TypeError; NaN or inf, or a value outside the bounds (inclusive unless
+    ``include_low``/``include_high`` say otherwise): ValueError, with ``why`` (where
+    the bounds come from) in brackets after them.
+    """
+    expected = _expected(kind, low, high, include_low, include_high)
+    if isinstance(value, bool) or not isinstance(
+        value, numbers.Integral if kind is int else numbers.Real
+    ):
         raise TypeError(f"{name} must be {expected}, got {value!r} ({type(value).__name__})")
-    value = float(value)
-    if not math.isfinite(value):
-        raise ValueError(f"{name} must be {expected}, got {value}")
-    return value
+    number = int(cast(numbers.Integral, value)) if kind is int else float(cast(float, value))
+    reason = f" ({why})" if why else ""
+    if isinstance(number, float) and not math.isfinite(number):
+        raise ValueError(f"{name} must be {expected}, got {number!r}")
+    too_low = low is not None and (number < low or (number == low and not include_low))
+    too_high = high is not None and (number > high or (number == high and not include_high))
+    if too_low or too_high:
+        raise ValueError(f"{name} must be {expected}{reason}, got {number!r}")
+    return number
 
 
-def positive_float(name: str, value: object) -> float:
-    """Return ``value`` as a float if it is a finite number > 0."""
-    value = _real(name, value, "a finite number > 0")
-    if value <= 0:
-        raise ValueError(f"{name} must be a finite number > 0, got {value:g}")
-    return value
+def _expected(
+    kind: type, low: float | None, high: float | None, include_low: bool, include_high: bool
+) -> str:
+    """What :func:`scalar` accepts, in words: "a positive int", "a finite number >= 0"..."""
+    if kind is int and high is None and (low, include_low) in ((1, True), (0, False)):
+        return "a positive int"
+    noun = "an int" if kind is int else "a finite number"
+    if low is not None and high is not None:
+        return (
+            f"{noun} in {'[' if include_low else '('}{_show(low)}, "
+            f"{_show(high)}{']' if include_high else ')'}"
+        )
+    if low is not None:
+        return f"{noun} {'>=' if include_low else '>'} {_show(low)}"
+    if high is not None:
+        return f"{noun} {'<=' if include_high else '<'} {_show(high)}"
+    return noun
 
 
-def nonnegative_float(name: str, value: object) -> float:
-    """Return ``value`` as a float if it is a finite number >= 0."""
-    value = _real(name, value, "a finite number >= 0")
-    if value < 0:
-        raise ValueError(f"{name} must be a finite number >= 0, got {value:g}")
-    return value
+def _show(bound: float) -> str:
+    return str(bound) if isinstance(bound, int) else f"{bound:g}"
 
 
-def finite_float(name: str, value: object) -> float:
-    """Return ``value`` as a float if it is a finite real number."""
-    return _real(name, value, "a finite number")
+def fits_in_memory(name: str, value: int, shape: tuple[int, ...]) -> None:
+    """Refuse ``name=value`` if it would make a float32 tensor of ``shape`` with more than
+    :data:`MAX_VALUES` values, saying how many bytes it would need."""
+    count = math.prod(shape)
+    if count > MAX_VALUES:
+        raise ValueError(
+            f"{name}={value} would make a float32 tensor of shape {shape}: {count:,} values, "
+            f"{4 * count:,} bytes ({_bytes(4 * count)}); the package refuses more than "
+            f"{MAX_VALUES:,} values ({_bytes(4 * MAX_VALUES)}, more than one GPU or a "
+            f"workstation holds): use a smaller {name}"
+        )
+
+
+def _bytes(size: int) -> str:
+    """``size`` bytes in the largest binary unit that keeps the number >= 1: "256 GiB"."""
+    amount = float(size)
+    for unit in ("bytes", "KiB", "MiB", "GiB", "TiB"):
+        if amount < 1024:
+            return f"{amount:.3g} {unit}"
+        amount /= 1024
+    return f"{amount:,.3g} PiB"
 
 
 def tensor(name: str, value: object, ndim: int | tuple[int, ...] | None = None) -> torch.Tensor:
@@ -116,16 +183,6 @@ def finite(name: str, value: torch.Tensor) -> torch.Tensor:
     )
 
 
-def same_device(name: str, value: torch.Tensor, features: torch.Tensor) -> torch.Tensor:
-    """Require ``value`` to live on the features' device."""
-    if value.device != features.device:
-        raise ValueError(
-            f"{name} is on {value.device} but features are on {features.device}; "
-            f"move it with .to(features.device)"
-        )
-    return value
-
-
 def examples(features: object, labels: object, *, values: bool = True) -> int:
     """Check a data set for training or solving; return its number of examples.
 
@@ -136,7 +193,7 @@ def examples(features: object, labels: object, *, values: bool = True) -> int:
     labels = real_floating("labels", tensor("labels", labels, ndim=(1, 2)))
     n = same_length(features, labels)
     one_per_example("labels", labels, n)
-    same_device("labels", labels, features)  # before finite(), which reads the values
+    on_device("labels", labels, "features", features)  # before finite(), which reads values
     if values:
         finite_data(features, labels)
     return n
@@ -161,8 +218,10 @@ def same_length(features: torch.Tensor, labels: torch.Tensor) -> int:
     return n
 
 
-def function(name: str, value: object):
-    """Require a callable (a function to check), not the result of calling one."""
+def function(name: str, value: object, like: str = ""):
+    """Require a callable (a function such as ``like``), not the result of calling one."""
+    if not callable(value) and like:
+        raise TypeError(f"{name} must be a function like {like}, got {type(value).__name__}")
     if not callable(value):
         raise TypeError(
             f"{name} must be a function, got {type(value).__name__}; pass the function "
@@ -187,9 +246,6 @@ def varying_columns(name: str, value: torch.Tensor) -> torch.Tensor:
     return value
 
 
-# --- added for issue 12: every public argument goes through one of these ---------
-
-
 def on_device(name: str, value: torch.Tensor, ref_name: str, ref: torch.Tensor) -> torch.Tensor:
     """Require ``value`` to live on the device of ``ref`` (called ``ref_name``)."""
     if value.device != ref.device:
@@ -200,17 +256,14 @@ def on_device(name: str, value: torch.Tensor, ref_name: str, ref: torch.Tensor) 
     return value
 
 
-def boolean(name: str, value: object) -> bool:
-    """Require a real ``True``/``False`` (a string such as "no" would count as true)."""
+def boolean(name: str, value: object, meaning: str = "") -> bool:
+    """Require a real ``True``/``False`` (a string such as "no" would count as true);
+    ``meaning`` says what each does."""
     if not isinstance(value, bool):
-        raise TypeError(f"{name} must be True or False, got {value!r} ({type(value).__name__})")
-    return value
-
-
-def at_most(name: str, value: float, high: float, why: str) -> float:
-    """Require ``value <= high``; ``why`` says where the bound comes from."""
-    if value > high:
-        raise ValueError(f"{name} must be at most {high:g} ({why}), got {value:g}")
+        raise TypeError(
+            f"{name} must be True or False, got {value!r} ({type(value).__name__}); pass "
+            f"{name}=True or {name}=False" + (f" ({meaning})" if meaning else "")
+        )
     return value
 
 
@@ -265,12 +318,17 @@ def trainable(name: str, value: torch.Tensor) -> torch.Tensor:
 
 def real_floating(name: str, value: torch.Tensor) -> torch.Tensor:
     """Require a real floating-point tensor: not bool, integer or complex."""
+    return floating(name, not_complex(name, value))
+
+
+def not_complex(name: str, value: torch.Tensor) -> torch.Tensor:
+    """Require a tensor of real numbers (converting a complex one would drop its imaginary part)."""
     if value.is_complex():
         raise TypeError(
             f"{name} must be real (e.g. float32), got complex dtype {value.dtype}; "
             f"use .real if the imaginary part is meant to be 0"
         )
-    return floating(name, value)
+    return value
 
 
 def one_per_example(name: str, value: torch.Tensor, n: int | None = None) -> torch.Tensor:
@@ -306,18 +364,24 @@ def linreg_params(w: object, b: object, X: torch.Tensor, x_name: str = "X") -> N
 
 def figure_path(name: str, value: object) -> str:
     """Require a path ending in .svg/.png/.pdf whose folder exists; return it as str."""
+    return file_path(name, value, (".svg", ".png", ".pdf"), "'fit.svg'")
+
+
+def file_path(name: str, value: object, suffixes: tuple[str, ...], example: str) -> str:
+    """Require a path ending in one of ``suffixes`` whose folder exists; return it as str."""
     import os
 
     if not isinstance(value, (str, os.PathLike)):
         raise TypeError(
-            f"{name} must be a file name such as 'fit.svg', got {value!r} ({type(value).__name__})"
+            f"{name} must be a file name such as {example}, got {value!r} ({type(value).__name__})"
         )
     path = os.fspath(value)
     if isinstance(path, bytes):
         path = os.fsdecode(path)
     suffix = os.path.splitext(path)[1].lower()
-    if suffix not in {".svg", ".png", ".pdf"}:
-        raise ValueError(f"{name} must end in .svg, .png or .pdf, got {path!r}")
+    if suffix not in suffixes:
+        allowed = ", ".join(suffixes[:-1]) + f" or {suffixes[-1]}"
+        raise ValueError(f"{name} must end in {allowed}, got {path!r}")
     folder = os.path.dirname(path) or "."
     if not os.path.isdir(folder):
         raise ValueError(
@@ -345,65 +409,24 @@ def numbers_list(name: str, value: object) -> list[float]:
     return out
 
 
-def probe_model(net, loss, params, features, labels) -> None:
-    """Run ``net`` and ``loss`` on the first few examples, so swapped or wrong functions,
-    extra parameters and mis-shaped outputs are named before training starts."""
-    m = min(len(features), 3)
-    X, y = features[:m].detach(), labels[:m].detach()
-    with torch.no_grad():
-        try:
-            y_hat = net(X, *params)
-        except (TypeError, ValueError, RuntimeError) as err:
-            raise (TypeError if isinstance(err, TypeError) else ValueError)(
-                f"net(X, *params) failed: {err}. net must be the model (e.g. linreg), "
-                f"called as net(X, w, b) with the {len(params)} tensor(s) in params; check "
-                f"the order train(net, loss, params, ...) and the number of params"
-            ) from err
-        if not isinstance(y_hat, torch.Tensor):
-            raise TypeError(
-                f"net must return a tensor of predictions, got {type(y_hat).__name__}; "
-                f"check the order train(net, loss, params, ...)"
-            )
-        if y_hat.numel() != m or y_hat.dim() not in (1, 2) or len(y_hat) != m:
-            raise ValueError(
-                f"net must return one prediction per example, shape ({m}, 1) for {m} "
-                f"examples, got shape {tuple(y_hat.shape)}; check the shapes of params"
-            )
-        try:
-            value = loss(y_hat, y)
-        except (TypeError, ValueError, RuntimeError) as err:
-            raise (TypeError if isinstance(err, TypeError) else ValueError)(
-                f"loss(y_hat, y) failed: {err}. loss must compare predictions with labels "
-                f"(e.g. squared_loss); check the order train(net, loss, params, ...)"
-            ) from err
-        if not isinstance(value, torch.Tensor) or value.numel() != m or value.dim() == 0:
-            got = tuple(value.shape) if isinstance(value, torch.Tensor) else type(value).__name__
-            raise ValueError(
-                f"loss must return one value per example (shape ({m}, 1) for {m} examples), "
-                f"got {got}; return the elementwise loss, train sums it"
-            )
-
-
-def index(name: str, value: object, count: int, meaning: str) -> int:
-    """Require an int in ``0 .. count - 1`` (``meaning`` says what each one is)."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(
-            f"{name} must be an int ({meaning}), got {value!r} ({type(value).__name__})"
-        )
-    if not 0 <= cast(int, value) < count:
-        raise ValueError(f"{name} must be 0..{count - 1} ({meaning}), got {value}")
-    return int(value)
-
-
 def w_path(name: str, value: object) -> torch.Tensor:
-    """Require the path of a 2-weight ``w``: shape ``(steps, 2)`` or ``(steps, 2, 1)``."""
+    """Require the path of a 2-weight ``w``: shape ``(steps, 2)`` or ``(steps, 2, 1)``, or
+    the ``Trajectory`` that recorded it (its ``stack(0)`` is returned). A Trajectory is
+    known by its ``params`` and ``stack``: importing train here would be a cycle."""
+    if not isinstance(value, torch.Tensor) and hasattr(value, "params") and hasattr(value, "stack"):
+        if not value.params:
+            raise ValueError(
+                f"{name} is a Trajectory that recorded nothing; make it with Trajectory([w, b]) "
+                f"or pass it to train(callback=...) first"
+            )
+        value = value.stack(0)
     value = tensor(name, value)
     real_floating(name, value)
     if value.shape[1:] not in ((2,), (2, 1)):
         raise ValueError(
             f"{name} must be the path of w with two weights, shape (steps, 2) or "
-            f"(steps, 2, 1), got shape {tuple(value.shape)}; record it with "
-            f"Trajectory.stack(0) (w), not stack(1) (b)"
+            f"(steps, 2, 1), got shape {tuple(value.shape)}; pass the Trajectory that "
+            f"recorded it, or its stack(0) (w), not stack(1) (b)"
         )
     return value
 
@@ -435,7 +458,7 @@ def limits(name: str, value: object) -> tuple[float, float] | None:
         return None
     if isinstance(value, (str, bytes)) or not isinstance(value, (list, tuple)) or len(value) != 2:
         raise TypeError(f"{name} must be a pair (low, high) or None, got {value!r}")
-    low, high = (finite_float(f"{name}[{i}]", v) for i, v in enumerate(value))
+    low, high = (scalar(f"{name}[{i}]", v, float) for i, v in enumerate(value))
     if not low < high:
         raise ValueError(f"{name} must be (low, high) with low < high, got {value!r}")
     return low, high
@@ -448,14 +471,185 @@ def choice(name: str, value: object, allowed: tuple[str, ...]) -> str:
     return value
 
 
-# --- training ------------------------------------------------------------------------
+# --- shapes, sizes and counts --------------------------------------------------------
 
 
-def callable_arg(name: str, value: object, expected: str) -> Callable:
-    """Require a callable; ``expected`` says what kind (``"a model such as linreg"``)."""
-    if not callable(value):
-        raise TypeError(f"{name} must be {expected}, got {value!r} ({type(value).__name__})")
+def weights(name: str, value: object) -> torch.Tensor:
+    """Real weights as a new float32 vector: a list of numbers, or a ``(d,)`` or ``(d, 1)``
+    tensor; at least one, all finite. Complex ones are refused, not cut to their real part."""
+    if isinstance(value, torch.Tensor):
+        if value.dim() == 2 and value.shape[1] == 1:
+            value = value.reshape(-1)
+        not_complex(name, tensor(name, value, ndim=1))
+        vec = value.detach().to(torch.float32).clone()
+    else:
+        if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
+            raise TypeError(f"{name} must be a list of numbers or a 1-D tensor, got {value!r}")
+        items = list(cast(Iterable, value))
+        for i, v in enumerate(items):
+            if isinstance(v, numbers.Complex) and not isinstance(v, numbers.Real):
+                raise TypeError(
+                    f"{name}[{i}] must be a real number, got {v!r} ({type(v).__name__}); "
+                    f"use .real if the imaginary part is meant to be 0"
+                )
+        try:
+            vec = torch.tensor(items, dtype=torch.float32)
+        except (TypeError, ValueError, RuntimeError) as err:
+            raise TypeError(
+                f"{name} must be a list of numbers or a 1-D tensor, got {value!r}"
+            ) from err
+        if vec.dim() != 1:
+            raise ValueError(f"{name} must be a flat list of numbers, got {value!r}")
+    if vec.numel() == 0:
+        raise ValueError(f"{name} must hold at least one weight, got an empty one")
+    return finite(name, vec)
+
+
+def has_shape(name: str, value: torch.Tensor, allowed: tuple[tuple[int, ...], ...], why: str):
+    """Require ``value.shape`` to be one of ``allowed``; ``why`` says where they come from."""
+    if tuple(value.shape) not in allowed:
+        wanted = " or ".join(str(s) for s in allowed)
+        raise ValueError(f"{name} must have shape {wanted} ({why}), got {tuple(value.shape)}")
     return value
+
+
+def one_number(name: str, value: torch.Tensor) -> torch.Tensor:
+    """Require a tensor holding exactly one number, such as ``b: (1,)``."""
+    if value.numel() != 1:
+        raise ValueError(f"{name} must hold one number, shape (1,), got shape {tuple(value.shape)}")
+    return value
+
+
+def two_features(features: torch.Tensor, what: str) -> torch.Tensor:
+    """Require ``(n, 2)`` features: ``what`` (a picture over ``w1, w2``) needs two."""
+    if features.shape[1] != 2:
+        raise ValueError(
+            f"{what} needs exactly 2 features (w1, w2), got features of shape "
+            f"{tuple(features.shape)}"
+        )
+    return features
+
+
+def same_numel(name: str, value: torch.Tensor, ref_name: str, ref: torch.Tensor) -> None:
+    """Require as many values in ``value`` as in ``ref`` (no silent broadcasting)."""
+    if value.numel() != ref.numel():
+        raise ValueError(
+            f"{ref_name} and {name} must hold the same number of values, got {ref_name} of "
+            f"shape {tuple(ref.shape)} and {name} of shape {tuple(value.shape)}"
+        )
+
+
+def same_dtype(name: str, value: torch.Tensor, ref_name: str, ref: torch.Tensor) -> None:
+    """Require ``value`` to have the dtype of ``ref`` (matmul mixes none)."""
+    if value.dtype != ref.dtype:
+        raise TypeError(
+            f"{ref_name} and {name} must have the same dtype, got {ref.dtype} and "
+            f"{value.dtype}; make both float32 with .float()"
+        )
+
+
+def same_lengths(name: str, values: Sequence[torch.Tensor]) -> None:
+    """Require every tensor in ``values`` to have the same first dimension."""
+    lengths = [len(v) for v in values]
+    if len(set(lengths)) > 1:
+        raise ValueError(f"{name} must all have the same first dimension, got lengths {lengths}")
+
+
+def how_many(name: str, got: int, wanted: int, unit: str, why: str) -> None:
+    """Require ``got == wanted`` items in ``name``."""
+    if got != wanted:
+        raise ValueError(f"{name} must hold {wanted} {unit} ({why}), got {got}")
+
+
+def nonempty(name: str, value: Sized, fix: str) -> None:
+    """Require at least one item in ``value``; ``fix`` says how to get one."""
+    if len(value) == 0:
+        raise ValueError(f"{name} is empty: {fix}")
+
+
+def items(name: str, value: object, what: str) -> list:
+    """Require a non-empty list or tuple (not a string) of ``what``; return it as a list."""
+    if isinstance(value, (str, bytes)) or not isinstance(value, Sequence) or not value:
+        raise TypeError(f"{name} must be a non-empty list of {what}, got {value!r}")
+    return list(value)
+
+
+def has_grad(name: str, value: torch.Tensor) -> torch.Tensor:
+    """Require ``value.grad`` to be filled (``backward()`` was called)."""
+    if value.grad is None:
+        raise ValueError(
+            f"{name}.grad is None: call loss.backward() before sgd(), on a loss computed "
+            f"from params that have requires_grad=True"
+        )
+    return value
+
+
+def generator_on(name: str, value: torch.Generator | None, device: torch.device) -> None:
+    """Require ``value`` (if any) to draw on ``device``'s kind (CPU or GPU)."""
+    if value is not None and value.device.type != torch.device(device).type:
+        raise ValueError(
+            f"{name} is on {value.device} but the data is on {device}; "
+            f"make it with torch.Generator(device={str(device)!r})"
+        )
+
+
+def both_or_neither(name: str, value: object, other_name: str, other: object) -> None:
+    """Require ``value`` and ``other`` to be both None or both given."""
+    if (value is None) != (other is None):
+        missing, given = (name, other_name) if value is None else (other_name, name)
+        raise ValueError(
+            f"{missing} is None but {given} is given: pass both {name} and {other_name}, or neither"
+        )
+
+
+def known(name: str, keys: Iterable[str], allowed: Iterable[str]) -> None:
+    """Require every key in ``keys`` to be among ``allowed``."""
+    unknown = sorted(set(keys) - set(allowed))
+    if unknown:
+        raise ValueError(f"unknown {name} {unknown}; use {list(allowed)}")
+
+
+def columns(
+    value: object, target: object, numeric: tuple[str, ...], text: tuple[str, ...]
+) -> list[str]:
+    """Feature ``value`` and label ``target``: distinct names among the ``numeric`` columns."""
+    if isinstance(value, str) or not isinstance(value, Sequence):
+        raise TypeError(
+            f"columns must be a sequence of column names such as ('flipper_length_mm',), "
+            f"got {value!r}"
+        )
+    if len(value) == 0:
+        raise ValueError("columns is empty; name at least one feature column")
+    for name, v in [*((f"columns[{i}]", c) for i, c in enumerate(value)), ("target", target)]:
+        if not isinstance(v, str):
+            raise TypeError(f"{name} must be a column name (str), got {v!r}")
+        if v in text:
+            raise ValueError(
+                f"{name}={v!r} holds text, not numbers, so it cannot be a feature or a "
+                f"label of linear regression; numeric columns: {', '.join(numeric)}"
+            )
+        if v not in numeric:
+            raise ValueError(
+                f"{name}={v!r} is not a column of the penguins data; numeric columns: "
+                f"{', '.join(numeric)}"
+            )
+    if len(set(value)) != len(value):
+        raise ValueError(f"columns names a column twice: {tuple(value)!r}")
+    if target in value:
+        raise ValueError(f"target {target!r} is also among the columns; predict it from others")
+    return list(value)
+
+
+def figsize(name: str, value: object) -> tuple[float, float]:
+    """A pair ``(width, height)`` of positive finite numbers, in inches."""
+    if isinstance(value, (str, bytes)) or not isinstance(value, Sequence) or len(value) != 2:
+        raise TypeError(f"{name} must be a pair of numbers (width, height), got {value!r}")
+    width = scalar(f"{name}[0]", value[0], float, low=0, include_low=False, why="width in inches")
+    height = scalar(f"{name}[1]", value[1], float, low=0, include_low=False, why="height in inches")
+    return width, height
+
+
+# --- training ------------------------------------------------------------------------
 
 
 def trainable_params(name: str, value: object) -> list[torch.Tensor]:
@@ -498,13 +692,3 @@ def fast_linreg(
             f"{features.dtype}, labels {labels.dtype}, w {w.dtype}, b {b.dtype}; convert "
             f"them with .float() (or use fast=False)"
         )
-
-
-def two_features(name: str, value: object, what: str) -> torch.Tensor:
-    """Require ``(n, 2)`` features: ``what`` (a picture over ``(w1, w2)``) needs two weights."""
-    value = tensor(name, value, ndim=2)
-    if value.shape[1] != 2:
-        raise ValueError(
-            f"{what} needs exactly 2 features (w1, w2), got {name} of shape {tuple(value.shape)}"
-        )
-    return value

@@ -269,14 +269,8 @@ class SGDAnimation:
 
 def animation_suffix(path: str | os.PathLike) -> str:
     """The suffix of ``path`` if an animation can be saved there; else a ValueError."""
-    path = os.fspath(path)
-    suffix = os.path.splitext(path)[1].lower()
-    if suffix not in SUFFIXES:
-        raise ValueError(f"path must end in .gif or .html, got {path!r}")
-    folder = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(folder):
-        raise ValueError(f"the folder of path does not exist: {folder!r}")
-    return suffix
+    path = _checks.file_path("path", path, SUFFIXES, "'sgd.gif'")
+    return os.path.splitext(path)[1].lower()
 
 
 def animate_sgd(
@@ -305,8 +299,8 @@ def animate_sgd(
     >>> anim.steps, anim.drawn[-1].shape
     ([0, 8, 15, 22, 30], (31, 2))
     """
-    frames = _checks.positive_int("frames", frames)
-    _checks.two_features("features", features, "the animation")
+    frames = _checks.scalar("frames", frames, int, low=1)
+    _checks.two_features(_checks.tensor("features", features, ndim=2), "the animation")
     run = record_run(
         features, labels, lr=lr, batch_size=batch_size, num_epochs=num_epochs, generator=generator
     )

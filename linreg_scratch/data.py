@@ -8,24 +8,7 @@ import torch
 
 from . import _checks
 
-
-def _weight_vector(w: Sequence[float] | torch.Tensor) -> torch.Tensor:
-    """Turn a list or 1-D tensor of true weights into a float32 vector (copy)."""
-    if isinstance(w, torch.Tensor):
-        if w.dim() == 2 and w.shape[1] == 1:
-            w = w.reshape(-1)
-        _checks.tensor("w", w, ndim=1)
-        vec = w.detach().to(torch.float32).clone()
-    else:
-        try:
-            vec = torch.tensor(list(w), dtype=torch.float32)
-        except (TypeError, ValueError) as err:
-            raise TypeError(f"w must be a list of numbers or a 1-D tensor, got {w!r}") from err
-        if vec.dim() != 1:
-            raise ValueError(f"w must be a flat list of numbers, got {w!r}")
-    if vec.numel() == 0:
-        raise ValueError("w must hold at least one weight, got an empty one")
-    return _checks.finite("w", vec)
+_FLOAT32 = "larger values overflow float32"
 
 
 def synthetic_data(
@@ -65,13 +48,13 @@ def synthetic_data(
     >>> features.shape, labels.shape
     (torch.Size([1000, 2]), torch.Size([1000, 1]))
     """
-    w_vec = _weight_vector(w)
-    b = _checks.finite_float("b", b)
-    num_examples = _checks.positive_int("num_examples", num_examples)
-    noise = _checks.nonnegative_float("noise", noise)
-    _checks.at_most("abs(b)", abs(b), 1e30, "larger values overflow float32")
-    _checks.at_most("noise", noise, 1e30, "larger values overflow float32")
-    _checks.at_most("max(abs(w))", float(w_vec.abs().max()), 1e30, "so labels fit in float32")
+    w_vec = _checks.weights("w", w)
+    b = _checks.scalar("b", b, float, low=-1e30, high=1e30, why=_FLOAT32)
+    num_examples = _checks.scalar("num_examples", num_examples, int, low=1)
+    _checks.fits_in_memory("num_examples", num_examples, (num_examples, len(w_vec)))
+    noise = _checks.scalar("noise", noise, float, low=0, high=1e30, why=_FLOAT32)
+    largest = float(w_vec.abs().max())
+    _checks.scalar("max(abs(w))", largest, float, high=1e30, why="so labels fit in float32")
     generator = _checks.generator("generator", generator)
     features = torch.randn(num_examples, len(w_vec), generator=generator)
     labels = features @ w_vec.reshape(-1, 1) + b
@@ -118,13 +101,13 @@ def data_iter(
     (torch.Size([10, 2]), torch.Size([10]))
     """
     # Checked here, not in the generator body, so mistakes surface at the call.
-    batch_size = _checks.positive_int("batch_size", batch_size)
+    batch_size = _checks.scalar("batch_size", batch_size, int, low=1)
     _checks.tensor("features", features, ndim=(1, 2, 3, 4))
     _checks.tensor("labels", labels, ndim=(1, 2, 3, 4))
-    shuffle = _checks.boolean("shuffle", shuffle)
+    shuffle = _checks.boolean("shuffle", shuffle, "True: a fresh random order, False: in order")
     generator = _checks.generator("generator", generator)
     n = _checks.same_length(features, labels)
-    _checks.same_device("labels", labels, features)
+    _checks.on_device("labels", labels, "features", features)
     order = shuffle_order(n, features.device, generator) if shuffle else None
     return _batches(batch_size, features, labels, order)
 
@@ -136,11 +119,7 @@ def shuffle_order(n: int, device: torch.device, generator: torch.Generator | Non
     same numbers and takes the same draws from the RNG for either dtype, and
     ``index_select`` reads either, but int32 is drawn about twice as fast.
     """
-    if generator is not None and generator.device.type != torch.device(device).type:
-        raise ValueError(
-            f"generator is on {generator.device} but the data is on {device}; "
-            f"make it with torch.Generator(device={str(device)!r})"
-        )
+    _checks.generator_on("generator", generator, device)
     return torch.randperm(n, device=device, generator=generator, dtype=_order_dtype(n, device))
 
 
@@ -180,14 +159,10 @@ def load_array(
     >>> X.shape, y.shape
     (torch.Size([10, 2]), torch.Size([10, 1]))
     """
-    batch_size = _checks.positive_int("batch_size", batch_size)
+    batch_size = _checks.scalar("batch_size", batch_size, int, low=1)
     arrays = tuple(data_arrays)
     for i, array in enumerate(arrays):
         _checks.tensor(f"data_arrays[{i}]", array)
-    if len({len(a) for a in arrays}) > 1:
-        raise ValueError(
-            f"data_arrays must all have the same first dimension, got lengths "
-            f"{[len(a) for a in arrays]}"
-        )
+    _checks.same_lengths("data_arrays", arrays)
     dataset = torch.utils.data.TensorDataset(*arrays)
     return torch.utils.data.DataLoader(dataset, batch_size, shuffle=bool(is_train))

@@ -6,6 +6,8 @@ from collections.abc import Sequence
 
 import torch
 
+from . import _checks
+
 #: The columns that hold numbers; species, island and sex hold text.
 NUMERIC_COLUMNS = (
     "bill_length_mm",
@@ -44,7 +46,7 @@ def penguins(
     >>> labels[:3, 0].tolist()  # grams
     [3750.0, 3800.0, 3250.0]
     """
-    columns = _check_columns(columns, target)
+    columns = _checks.columns(columns, target, NUMERIC_COLUMNS, TEXT_COLUMNS)
     try:
         from palmerpenguins import load_penguins
     except ImportError as err:
@@ -52,31 +54,3 @@ def penguins(
     table = load_penguins()[[*columns, target]].dropna()
     values = torch.tensor(table.to_numpy(dtype="float64"), dtype=torch.float32)
     return values[:, :-1].contiguous(), values[:, -1:].contiguous()
-
-
-def _check_columns(columns: object, target: object) -> list[str]:
-    if isinstance(columns, str) or not isinstance(columns, Sequence):
-        raise TypeError(
-            f"columns must be a sequence of column names such as ('flipper_length_mm',), "
-            f"got {columns!r}"
-        )
-    if len(columns) == 0:
-        raise ValueError("columns is empty; name at least one feature column")
-    for name, value in [*((f"columns[{i}]", c) for i, c in enumerate(columns)), ("target", target)]:
-        if not isinstance(value, str):
-            raise TypeError(f"{name} must be a column name (str), got {value!r}")
-        if value in TEXT_COLUMNS:
-            raise ValueError(
-                f"{name}={value!r} holds text, not numbers, so it cannot be a feature or a "
-                f"label of linear regression; numeric columns: {', '.join(NUMERIC_COLUMNS)}"
-            )
-        if value not in NUMERIC_COLUMNS:
-            raise ValueError(
-                f"{name}={value!r} is not a column of the penguins data; numeric columns: "
-                f"{', '.join(NUMERIC_COLUMNS)}"
-            )
-    if len(set(columns)) != len(columns):
-        raise ValueError(f"columns names a column twice: {tuple(columns)!r}")
-    if target in columns:
-        raise ValueError(f"target {target!r} is also among the columns; predict it from others")
-    return list(columns)

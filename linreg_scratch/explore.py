@@ -102,9 +102,7 @@ class Explorer:
 
     def update(self, **values: float) -> Run:
         """Set some sliders (``lr=0.1, batch_size=50``), train once, return the new run."""
-        unknown = set(values) - set(self.sliders)
-        if unknown:
-            raise ValueError(f"unknown setting(s) {sorted(unknown)}; use {list(self.sliders)}")
+        _checks.known("setting(s)", values, self.sliders)
         for name, value in values.items():  # set them all, then train once
             slider = self.sliders[name]
             slider.unobserve(self._on_change, names="value")
@@ -213,11 +211,10 @@ def explore(features: torch.Tensor | None = None, labels: torch.Tensor | None = 
     >>> explorer = explore()  # doctest: +SKIP
     >>> explorer.sliders["lr"].value = 0.5  # doctest: +SKIP
     """
-    if (features is None) != (labels is None):
-        raise ValueError("pass both features and labels, or neither")
+    _checks.both_or_neither("features", features, "labels", labels)
     _widgets()
     if features is None or labels is None:  # both None, checked above
         features, labels = tutorial.tutorial_data(torch.Generator().manual_seed(0))
     _checks.examples(features, labels)
-    _checks.two_features("features", features, "explore")
+    _checks.two_features(features, "explore")
     return Explorer(features, labels)

@@ -4,8 +4,6 @@ IPython are imported inside the functions, so importing this module is cheap."""
 
 from __future__ import annotations
 
-import math
-import numbers
 import os
 import sys
 from collections.abc import Sequence
@@ -32,23 +30,6 @@ def _in_notebook() -> bool:
     return shell is not None and getattr(shell, "kernel", None) is not None
 
 
-def _check_figsize(figsize: Sequence[float]) -> tuple[float, float]:
-    if (
-        isinstance(figsize, (str, bytes))
-        or not isinstance(figsize, Sequence)
-        or len(figsize) != 2
-        or not all(isinstance(v, numbers.Real) and not isinstance(v, bool) for v in figsize)
-    ):
-        raise TypeError(f"figsize must be a pair of numbers (width, height), got {figsize!r}")
-    width, height = (float(v) for v in figsize)
-    if not (width > 0 and height > 0 and math.isfinite(width) and math.isfinite(height)):
-        raise ValueError(
-            f"figsize must be two positive finite numbers (width, height) in inches, "
-            f"got {figsize!r}"
-        )
-    return width, height
-
-
 def new_figure(figsize: Sequence[float] | None = None) -> Figure:
     """A matplotlib ``Figure`` that is not registered with pyplot.
 
@@ -56,7 +37,7 @@ def new_figure(figsize: Sequence[float] | None = None) -> Figure:
     it from a script. No pyplot state is touched.
     """
     if figsize is not None:
-        figsize = _check_figsize(figsize)
+        figsize = _checks.figsize("figsize", figsize)
     if _ipython() is not None:
         # Loading pyplot in a kernel activates the inline backend, which
         # registers the display formatters that render a returned Figure.

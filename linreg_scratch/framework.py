@@ -36,7 +36,7 @@ from torch import nn
 
 from . import _checks
 from .data import load_array, synthetic_data
-from .figure import _check_figsize, _in_notebook, new_figure
+from .figure import _in_notebook, new_figure
 from .loss import squared_loss
 from .model import linreg
 from .optim import sgd
@@ -140,7 +140,7 @@ class ProgressBoard(HyperParameters):
         figsize: Sequence[float] = (3.5, 2.5),
         display: bool = True,
     ) -> None:
-        figsize = _check_figsize(figsize)
+        figsize = _checks.figsize("figsize", figsize)
         self.save_hyperparameters()
         self.raw_points: dict[str, list[tuple[float, float]]] = {}
         self.data: dict[str, list[tuple[float, float]]] = {}
@@ -150,7 +150,7 @@ class ProgressBoard(HyperParameters):
 
     def draw(self, x: SupportsFloat, y: SupportsFloat, label: str, every_n: int = 1) -> None:
         """Add the point ``(x, y)`` to the line ``label``; plot the mean of every ``every_n``."""
-        every_n = _checks.positive_int("every_n", every_n)
+        every_n = _checks.scalar("every_n", every_n, int, low=1)
         points = self.raw_points.setdefault(label, [])
         line = self.data.setdefault(label, [])
         points.append((float(x), float(y)))
@@ -345,9 +345,9 @@ class Trainer(HyperParameters):
     gradient_clip_val: float
 
     def __init__(self, max_epochs: int, num_gpus: int = 0, gradient_clip_val: float = 0) -> None:
-        max_epochs = _checks.positive_int("max_epochs", max_epochs)
-        num_gpus = _checks.nonnegative_int("num_gpus", num_gpus)
-        gradient_clip_val = _checks.nonnegative_float("gradient_clip_val", gradient_clip_val)
+        max_epochs = _checks.scalar("max_epochs", max_epochs, int, low=1)
+        num_gpus = _checks.scalar("num_gpus", num_gpus, int, low=0)
+        gradient_clip_val = _checks.scalar("gradient_clip_val", gradient_clip_val, float, low=0)
         self.save_hyperparameters()
         available = torch.cuda.device_count() if num_gpus else 0
         self.gpus = [torch.device(f"cuda:{i}") for i in range(min(num_gpus, available))]
@@ -441,9 +441,9 @@ class SyntheticRegressionData(DataModule):
         batch_size: int = 32,
     ) -> None:
         super().__init__()
-        num_train = _checks.positive_int("num_train", num_train)
-        num_val = _checks.nonnegative_int("num_val", num_val)
-        batch_size = _checks.positive_int("batch_size", batch_size)
+        num_train = _checks.scalar("num_train", num_train, int, low=1)
+        num_val = _checks.scalar("num_val", num_val, int, low=0)
+        batch_size = _checks.scalar("batch_size", batch_size, int, low=1)
         self.save_hyperparameters()
         self.X, self.y = synthetic_data(w, b, num_train + num_val, noise)
 
@@ -466,7 +466,7 @@ class SGD(HyperParameters):
 
     def __init__(self, params: Iterable[torch.Tensor], lr: float) -> None:
         params = list(params)
-        lr = _checks.positive_float("lr", lr)
+        lr = _checks.scalar("lr", lr, float, low=0, include_low=False)
         self.save_hyperparameters()
 
     def step(self) -> None:
@@ -487,8 +487,8 @@ class LinearRegressionScratch(Module):
 
     def __init__(self, num_inputs: int, lr: float, sigma: float = 0.01) -> None:
         super().__init__()
-        num_inputs = _checks.positive_int("num_inputs", num_inputs)
-        sigma = _checks.nonnegative_float("sigma", sigma)
+        num_inputs = _checks.scalar("num_inputs", num_inputs, int, low=1)
+        sigma = _checks.scalar("sigma", sigma, float, low=0)
         self.save_hyperparameters()
         # Parameters (tensors with requires_grad), so .to(device) and clipping see them.
         self.w = nn.Parameter(torch.normal(0, sigma, (num_inputs, 1)))
@@ -525,7 +525,7 @@ class LinearRegression(Module):
 
     def __init__(self, lr: float) -> None:
         super().__init__()
-        lr = _checks.positive_float("lr", lr)
+        lr = _checks.scalar("lr", lr, float, low=0, include_low=False)
         self.save_hyperparameters()
         self.net = _LinearNormalInit(1)
 

@@ -9,6 +9,7 @@ import torch
 from . import _checks
 from .loss import squared_loss
 from .model import linreg
+from .probe import probe_model
 
 
 def grad_check(
@@ -41,13 +42,11 @@ def grad_check(
     >>> grad_check(linreg, squared_loss, [w, b], X, y) < 1e-6
     True
     """
-    if not callable(net):
-        raise TypeError(f"net must be a function like linreg, got {type(net).__name__}")
-    if not callable(loss):
-        raise TypeError(f"loss must be a function like squared_loss, got {type(loss).__name__}")
+    _checks.function("net", net, like="linreg")
+    _checks.function("loss", loss, like="squared_loss")
     params = _checks.tensor_list("params", params)
     _checks.real_floating("X", _checks.tensor("X", X, ndim=2))
-    _checks.real_floating("y", _checks.tensor("y", y))
+    _checks.real_floating("y", _checks.tensor("y", y, ndim=(1, 2)))  # 0-d: no example to hold
     _checks.one_per_example("y", y, len(X))
     _checks.on_device("y", y, "X", X)
     for i, p in enumerate(params):
@@ -55,12 +54,11 @@ def grad_check(
         _checks.on_device(f"params[{i}]", p, "X", X)
     for name, value in [("X", X), ("y", y), *((f"params[{i}]", p) for i, p in enumerate(params))]:
         _checks.finite(name, value)  # after the device checks: this one reads the values
-    eps = _checks.positive_float("eps", eps)
+    eps = _checks.scalar("eps", eps, float, low=0, include_low=False)
     if net is linreg:
-        if len(params) != 2:
-            raise ValueError(f"params must be [w, b] for linreg, got {len(params)} tensors")
+        _checks.how_many("params", len(params), 2, "tensors", "[w, b] for linreg")
         _checks.linreg_params(params[0], params[1], X)
-    _checks.probe_model(net, loss, params, X.detach(), y.detach())
+    probe_model(net, loss, params, X.detach(), y.detach())
 
     X64, y64 = X.detach().double(), y.detach().double()
     ps = [p.detach().double().clone().requires_grad_() for p in params]

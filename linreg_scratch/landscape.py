@@ -11,7 +11,7 @@ import torch
 from . import _checks
 from .figure import new_figure, save_figure
 from .lang import text
-from .record import record_run
+from .record import Trajectory, record_run
 from .solve import closed_form
 from .tutorial import BATCH_SIZE, LR, NUM_EPOCHS
 
@@ -25,7 +25,7 @@ def plot_loss_landscape(
     labels: torch.Tensor,
     path: str | os.PathLike | None = None,
     *,
-    trajectory: torch.Tensor | None = None,
+    trajectory: torch.Tensor | Trajectory | None = None,
     lr: float = LR,
     batch_size: int = BATCH_SIZE,
     num_epochs: int = NUM_EPOCHS,
@@ -51,16 +51,16 @@ def plot_loss_landscape(
     >>> fig = plot_loss_landscape(features, labels, lr=1.5)  # doctest: +SKIP
     """
     _checks.examples(features, labels)
-    _checks.two_features("features", features, "a loss landscape")
+    _checks.two_features(features, "a loss landscape")
     features, labels = features.detach(), labels.detach()
     if path is not None:
         path = _checks.figure_path("path", path)
     if trajectory is not None:
-        _checks.w_path("trajectory", trajectory)
+        trajectory = _checks.w_path("trajectory", trajectory)
     generator = _checks.generator("generator", generator)
-    lr = _checks.positive_float("lr", lr)
-    batch_size = _checks.positive_int("batch_size", batch_size)
-    num_epochs = _checks.positive_int("num_epochs", num_epochs)
+    lr = _checks.scalar("lr", lr, float, low=0, include_low=False)
+    batch_size = _checks.scalar("batch_size", batch_size, int, low=1)
+    num_epochs = _checks.scalar("num_epochs", num_epochs, int, low=1)
     note = ""  # what the title says about the path
     if trajectory is None:
         run = record_run(
@@ -110,8 +110,7 @@ def draw_loss_landscape(
     w_star = w_star.double().reshape(-1).cpu()
     path = None
     if trajectory is not None:
-        _checks.w_path("trajectory", trajectory)
-        path = trajectory.detach().double().reshape(-1, 2).cpu()
+        path = _checks.w_path("trajectory", trajectory).detach().double().reshape(-1, 2).cpu()
         finite = torch.isfinite(path).all(1)
         if not bool(finite.all()):  # keep the part before it blew up
             path = path[: int((~finite).nonzero()[0])]

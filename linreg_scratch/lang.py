@@ -11,6 +11,8 @@ import contextlib
 from collections.abc import Iterator
 from typing import overload
 
+from . import _checks
+
 LANGUAGES = ("en", "zh")
 
 _state = {"language": "en"}
@@ -24,8 +26,7 @@ def set_language(language: str) -> None:
     >>> set_language("en"); get_language()
     'en'
     """
-    if not isinstance(language, str) or language not in LANGUAGES:
-        raise ValueError(f"language must be one of {LANGUAGES}, got {language!r}")
+    _checks.choice("language", language, LANGUAGES)
     _state["language"] = language
     _figure_fonts(language)
 

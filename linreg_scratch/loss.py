@@ -36,11 +36,7 @@ def squared_loss(y_hat: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     """
     _checks.real_floating("y_hat", _checks.tensor("y_hat", y_hat))
     _checks.real_floating("y", _checks.tensor("y", y))
-    if y.numel() != y_hat.numel():
-        raise ValueError(
-            f"y_hat and y must hold the same number of values, got y_hat of shape "
-            f"{tuple(y_hat.shape)} and y of shape {tuple(y.shape)}"
-        )
+    _checks.same_numel("y", y, "y_hat", y_hat)
     _checks.one_per_example("y_hat", y_hat)
     _checks.one_per_example("y", y, len(y_hat) if y_hat.dim() else None)
     _checks.on_device("y", y, "y_hat", y_hat)

@@ -6,6 +6,8 @@ import torch
 
 from . import _checks
 
+_FLOAT32 = "larger values overflow float32"
+
 
 def linreg(X: torch.Tensor, w: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
     """Linear regression ``y_hat = X @ w + b``.
@@ -35,11 +37,7 @@ def linreg(X: torch.Tensor, w: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
     """
     _checks.real_floating("X", _checks.tensor("X", X, ndim=2))
     _checks.linreg_params(w, b, X)
-    if X.dtype != w.dtype:
-        raise TypeError(
-            f"X and w must have the same dtype, got {X.dtype} and {w.dtype}; "
-            f"make both float32 with .float()"
-        )
+    _checks.same_dtype("w", w, "X", X)
     return X @ w + b
 
 
@@ -69,9 +67,9 @@ def init_params(
     >>> w.shape, b.shape, w.requires_grad
     (torch.Size([2, 1]), torch.Size([1]), True)
     """
-    num_inputs = _checks.positive_int("num_inputs", num_inputs)
-    std = _checks.nonnegative_float("std", std)
-    _checks.at_most("std", std, 1e30, "larger values overflow float32")
+    num_inputs = _checks.scalar("num_inputs", num_inputs, int, low=1)
+    _checks.fits_in_memory("num_inputs", num_inputs, (num_inputs, 1))
+    std = _checks.scalar("std", std, float, low=0, high=1e30, why=_FLOAT32)
     generator = _checks.generator("generator", generator)
     w = (std * torch.randn(num_inputs, 1, generator=generator)).requires_grad_()
     b = torch.zeros(1, requires_grad=True)

@@ -50,15 +50,10 @@ def sgd(params: Iterable[torch.Tensor], lr: float, batch_size: int) -> None:
             [0.]])
     """
     params = _checks.tensor_list("params", params)
-    lr = _checks.positive_float("lr", lr)
-    batch_size = _checks.positive_int("batch_size", batch_size)
+    lr = _checks.scalar("lr", lr, float, low=0, include_low=False)
+    batch_size = _checks.scalar("batch_size", batch_size, int, low=1)
     for i, param in enumerate(params):
-        _checks.trainable(f"params[{i}]", param)
-        if param.grad is None:
-            raise ValueError(
-                f"params[{i}].grad is None: call loss.backward() before sgd(), on a "
-                f"loss computed from params that have requires_grad=True"
-            )
+        _checks.has_grad(f"params[{i}]", _checks.trainable(f"params[{i}]", param))
     # no_grad instead of the tutorial's .data: autograd must not record the
     # update, but it should still see the in-place change (version counter).
     with torch.no_grad():

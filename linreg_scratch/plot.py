@@ -12,10 +12,12 @@ from typing import TYPE_CHECKING, cast
 import torch
 
 from . import _checks, lang
-from .figure import _check_figsize, _in_notebook, _ipython, new_figure, save_figure
+from .figure import _in_notebook, _ipython, new_figure, save_figure
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
+
+    from .record import Trajectory
 
 
 def use_svg_display() -> None:
@@ -47,7 +49,7 @@ def set_figsize(figsize: Sequence[float] = (3.5, 2.5)) -> None:
 
     >>> set_figsize((4.5, 3))  # doctest: +SKIP
     """
-    figsize = _check_figsize(figsize)
+    figsize = _checks.figsize("figsize", figsize)
     use_svg_display()
     import matplotlib
 
@@ -98,7 +100,7 @@ class Animator:
         self.xlim, self.ylim = xlim, ylim
         self.xscale, self.yscale = xscale, yscale
         self.fmts = list(fmts)
-        self.figsize = _check_figsize(figsize)
+        self.figsize = _checks.figsize("figsize", figsize)
         self.X: list[list[float]] = []
         self.Y: list[list[float]] = []
         self.fig: Figure | None = None
@@ -111,20 +113,16 @@ class Animator:
 
     def add(self, x: float, y: float | Sequence[float]) -> None:
         """Append the point(s) ``y`` at ``x``: one value per line of the plot."""
-        x = _checks.finite_float(
-            "x", x.item() if isinstance(x, torch.Tensor) and x.numel() == 1 else x
+        x = _checks.scalar(
+            "x", x.item() if isinstance(x, torch.Tensor) and x.numel() == 1 else x, float
         )
         if isinstance(y, numbers.Real) or (isinstance(y, torch.Tensor) and y.dim() == 0):
             y = [cast(float, y)]  # a real number or a 0-d tensor
         ys = _checks.numbers_list("y", y)
-        if not ys:
-            raise ValueError("y is empty: pass one value per line of the plot")
+        _checks.nonempty("y", ys, "pass one value per line of the plot")
         lines = len(self.Y) if self.X else len(self.legend) if self.legend else len(ys)
-        if len(ys) != lines:
-            raise ValueError(
-                f"y must hold {lines} values (one per line"
-                f"{', as many as legend' if self.legend and not self.X else ''}), got {len(ys)}"
-            )
+        why = f"one per line{', as many as legend' if self.legend and not self.X else ''}"
+        _checks.how_many("y", len(ys), lines, "values", why)
         if not self.X:
             self.X = [[] for _ in ys]
             self.Y = [[] for _ in ys]
@@ -177,9 +175,7 @@ def network_diagram(num_inputs: int = 2) -> Figure:
     >>> len(fig.axes[0].patches)  # two input nodes and the output neuron
     3
     """
-    from ._checks import positive_int
-
-    positive_int("num_inputs", num_inputs)
+    _checks.scalar("num_inputs", num_inputs, int, low=1)
     fig = new_figure((4.8, 1.2 + 0.8 * num_inputs))
     ax = fig.add_subplot()
     from matplotlib.patches import Circle
@@ -218,10 +214,11 @@ def plot_training(
     b: torch.Tensor,
     path: str | os.PathLike | None = None,
     *,
-    trajectory: torch.Tensor | None = None,
+    trajectory: torch.Tensor | Trajectory | None = None,
 ) -> Figure:
     """The loss after each epoch, and predictions against labels; for two features
-    also the loss landscape with the path of ``w`` (``trajectory: (steps, 2)``).
+    also the loss landscape with the path of ``w`` (``trajectory: (steps, 2)``, or the
+    :class:`Trajectory` that recorded the training).
 
     ``features: (n, d)``, ``labels: (n, 1)`` or ``(n,)``, ``w: (d, 1)``, ``b: (1,)``. Points on the
     diagonal of the second panel are predicted exactly. Returns the Figure and
@@ -235,12 +232,11 @@ def plot_training(
     from .model import linreg
 
     losses = _checks.numbers_list("losses", losses)
-    if len(losses) == 0:
-        raise ValueError("losses is empty: train for at least one epoch first")
+    _checks.nonempty("losses", losses, "train for at least one epoch first")
     _checks.examples(features, labels)
     _checks.linreg_params(w, b, features, "features")
     if trajectory is not None:
-        _checks.w_path("trajectory", trajectory)
+        trajectory = _checks.w_path("trajectory", trajectory)
     if path is not None:
         path = _checks.figure_path("path", path)
     features, labels = features.detach(), labels.detach()
@@ -318,7 +314,7 @@ def plot(
     >>> x = np.arange(0, 3, 0.1)
     >>> plot(x, [x**2, 2 * x], legend=["x^2", "2x"])  # doctest: +SKIP
     """
-    figsize = _check_figsize(figsize)
+    figsize = _checks.figsize("figsize", figsize)
     if _one_axis(X):
         X = [X]
     if Y is None:

@@ -57,7 +57,8 @@ class Trajectory:
         """Parameter ``index`` at every recorded point, stacked along a new first axis."""
         if not self.params:
             raise ValueError("nothing recorded yet: pass the Trajectory to train(callback=...)")
-        index = _checks.index("index", index, len(self.params[0]), "0 for w, 1 for b")
+        count = len(self.params[0])
+        index = _checks.scalar("index", index, int, low=0, high=count - 1, why="0 for w, 1 for b")
         return torch.stack([p[index] for p in self.params])
 
 

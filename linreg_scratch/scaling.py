@@ -54,16 +54,11 @@ def unscale(
     """
     for name, value in (("w", w), ("b", b), ("mean", mean), ("std", std)):
         _checks.floating(name, _checks.tensor(name, value))
-    d = mean.shape[-1]
-    if mean.shape != (1, d) or std.shape != (1, d):
-        raise ValueError(
-            f"mean and std must both have shape (1, d) as standardize returns them, got "
-            f"{tuple(mean.shape)} and {tuple(std.shape)}"
-        )
-    if w.numel() != d or w.shape not in ((d, 1), (d,)):
-        raise ValueError(f"w must have shape ({d}, 1) to match mean and std, got {tuple(w.shape)}")
-    if b.numel() != 1:
-        raise ValueError(f"b must hold one number, shape (1,), got shape {tuple(b.shape)}")
+    d = mean.shape[-1] if mean.dim() else 1
+    _checks.has_shape("mean", mean, ((1, d),), "as standardize returns it")
+    _checks.has_shape("std", std, ((1, d),), "as standardize returns it, like mean")
+    _checks.has_shape("w", w, ((d, 1), (d,)), "to match mean and std")
+    _checks.one_number("b", b)
     w_orig = w.detach().reshape(d, 1) / std.T
     b_orig = b.detach().reshape(1) - (mean @ w_orig).reshape(1)
     return w_orig, b_orig

@@ -5,6 +5,8 @@ from __future__ import annotations
 import itertools
 import time
 
+from . import _checks
+
 
 class Timer:
     """Record several running times.
@@ -33,8 +35,7 @@ class Timer:
 
     def avg(self) -> float:
         """Mean of the recorded times."""
-        if not self.times:
-            raise ValueError("no time recorded yet: call stop() first")
+        _checks.nonempty("times", self.times, "no time recorded yet; call stop() first")
         return self.sum() / len(self.times)
 
     def sum(self) -> float:

@@ -13,6 +13,7 @@ from .fast import train_fast
 from .loss import mean_loss, squared_loss
 from .model import linreg
 from .optim import sgd
+from .probe import probe_model
 
 #: ``callback(epoch, batch, params)``, called after every parameter update
 #: (both counted from 0); see :func:`train`.
@@ -97,17 +98,17 @@ def train(
     >>> [round(v, 2) for v in w.detach().reshape(-1).tolist()], round(b.item(), 2)
     ([2.0, -3.4], 4.2)
     """
-    _checks.callable_arg("net", net, "a model such as linreg")
-    _checks.callable_arg("loss", loss, "a loss such as squared_loss")
+    _checks.function("net", net, like="linreg")
+    _checks.function("loss", loss, like="squared_loss")
     if callback is not None:
-        _checks.callable_arg("callback", callback, "called as callback(epoch, batch, params)")
+        _checks.function("callback", callback, like="a Trajectory: callback(epoch, batch, params)")
     params = _checks.trainable_params("params", params)
     _checks.examples(features, labels, values=False)
     for i, param in enumerate(params):
-        _checks.same_device(f"params[{i}]", param, features)
-    lr = _checks.positive_float("lr", lr)
-    num_epochs = _checks.positive_int("num_epochs", num_epochs)
-    batch_size = _checks.positive_int("batch_size", batch_size)
+        _checks.on_device(f"params[{i}]", param, "features", features)
+    lr = _checks.scalar("lr", lr, float, low=0, include_low=False)
+    num_epochs = _checks.scalar("num_epochs", num_epochs, int, low=1)
+    batch_size = _checks.scalar("batch_size", batch_size, int, low=1)
     verbose = _checks.boolean("verbose", verbose)
     generator = _checks.generator("generator", generator)
     fast = _checks.boolean("fast", fast)
@@ -127,7 +128,7 @@ def train(
             callback=callback,
         )
     _checks.finite_data(features, labels)
-    _checks.probe_model(net, loss, params, features, labels)
+    probe_model(net, loss, params, features, labels)
     for param in params:
         param.grad = None  # a gradient left from earlier would corrupt the first step
 

@@ -57,8 +57,7 @@ class Sweep:
         """
         if path is not None:
             path = _checks.figure_path("path", path)
-        if not self.losses:
-            raise ValueError("this Sweep holds no runs: make one with sweep(...)")
+        _checks.nonempty("this Sweep", self.losses, "it holds no runs; make one with sweep(...)")
         fig = new_figure((9.0, 3.0))
         ax_curves, ax_final = fig.subplots(1, 2)
         # Diverged runs are cut where they leave the range of the healthy ones.
@@ -147,24 +146,18 @@ def sweep(
     (True, True)
     >>> fig = result.plot()  # doctest: +SKIP
     """
-    if param_name not in SWEEPABLE:
-        raise ValueError(f"param_name must be one of {SWEEPABLE}, got {param_name!r}")
-    if isinstance(values, (str, bytes)) or not isinstance(values, Sequence) or not values:
-        raise TypeError(f"values must be a non-empty list of numbers, got {values!r}")
-    seed = _checks.nonnegative_int("seed", seed)
-    _checks.at_most("seed", seed, 2**64 - 1, "torch seeds are 64-bit")
-    kind = _checks.positive_float if param_name == "lr" else _checks.positive_int
-    values = [kind(param_name, v) for v in values]
-    lr = _checks.positive_float("lr", lr)
-    batch_size = _checks.positive_int("batch_size", batch_size)
-    num_epochs = _checks.positive_int("num_epochs", num_epochs)
-    if features is None or labels is None:
-        if features is not None or labels is not None:
-            missing, given = ("features", "labels") if features is None else ("labels", "features")
-            raise ValueError(
-                f"{missing} is None but {given} is given: pass both features and labels, "
-                f"or neither (for the tutorial's data)"
-            )
+    _checks.choice("param_name", param_name, SWEEPABLE)
+    values = _checks.items("values", values, "numbers")
+    seed = _checks.scalar("seed", seed, int, low=0, high=2**64 - 1, why="torch seeds are 64-bit")
+    if param_name == "lr":
+        values = [_checks.scalar("lr", v, float, low=0, include_low=False) for v in values]
+    else:
+        values = [_checks.scalar(param_name, v, int, low=1) for v in values]
+    lr = _checks.scalar("lr", lr, float, low=0, include_low=False)
+    batch_size = _checks.scalar("batch_size", batch_size, int, low=1)
+    num_epochs = _checks.scalar("num_epochs", num_epochs, int, low=1)
+    _checks.both_or_neither("features", features, "labels", labels)
+    if features is None or labels is None:  # both: the tutorial's data
         features, labels = tutorial.tutorial_data(torch.Generator().manual_seed(seed))
     _checks.examples(features, labels)
     settings: dict[str, Any] = {"lr": lr, "batch_size": batch_size, "num_epochs": num_epochs}

@@ -108,3 +108,17 @@ def bad_params(w: torch.Tensor, b: torch.Tensor):
         ([w, torch.zeros(2, dtype=w.dtype, requires_grad=True)], "b"),
         ([w.detach().to(META).requires_grad_(), b], "params[0]"),
     ]
+
+
+# --- scalar arguments (tests/test_checks.py) -------------------------------------------
+
+#: Bounds for ``_checks.scalar``: ints of any size, Python's arbitrary precision included.
+scalar_ints = st.integers(min_value=-(2**70), max_value=2**70)
+#: Things that are no number at all, or not a real one (complex, a 1-element tensor).
+not_numbers = st.one_of(
+    st.text(max_size=5),
+    st.none(),
+    st.lists(st.integers(), max_size=2),
+    st.complex_numbers(allow_nan=False, min_magnitude=1),
+    st.floats(-10, 10).map(lambda v: torch.tensor([v])),
+)

@@ -60,12 +60,13 @@ def test_same_seed_same_output(python):
 @pytest.mark.parametrize(
     ("args", "words"),
     [
-        (["--lr", "-1"], "argument --lr: must be > 0, got -1"),
-        (["--batch-size", "0"], "argument --batch-size: must be > 0, got 0"),
-        (["--epochs", "abc"], "argument --epochs: expected an integer, got 'abc'"),
-        (["--num-examples", "-10"], "argument --num-examples: must be > 0, got -10"),
-        (["--noise", "-0.5"], "argument --noise: must be >= 0"),
-        (["--lr", "nan"], "argument --lr: expected a finite number"),
+        (["--lr", "-1"], "argument --lr: LR must be a finite number > 0, got -1.0"),
+        (["--batch-size", "0"], "argument --batch-size: BATCH_SIZE must be a positive int, got 0"),
+        (["--epochs", "abc"], "argument --epochs: EPOCHS must be a positive int, got 'abc'"),
+        (["--epochs", "2.5"], "argument --epochs: EPOCHS must be a positive int, got 2.5"),
+        (["--num-examples", "-10"], "argument --num-examples: N must be an int in [1, 100000000]"),
+        (["--noise", "-0.5"], "argument --noise: NOISE must be a finite number in [0, 1e+30]"),
+        (["--lr", "nan"], "argument --lr: LR must be a finite number > 0, got nan"),
         (["--plot", "out.txt"], "--plot: file must end in .svg, .png or .pdf"),
     ],
 )
@@ -253,7 +254,10 @@ def linreg_scratch_init(generator):
     ("args", "words"),
     [
         (["--animate", "run.mp4"], "argument --animate: path must end in .gif or .html"),
-        (["--animate", "no/such/dir/run.gif"], "argument --animate: the folder of path"),
+        (
+            ["--animate", "no/such/dir/run.gif"],
+            "argument --animate: path must be in an existing folder",
+        ),
         (["--num-inputs", "3", "--animate", "run.gif"], "needs --num-inputs 2"),
     ],
 )

@@ -362,6 +362,7 @@ def test_grad_check_refuses_bad_input(data):
         ("y", y > 0, "y"),
         ("X", X.to(torch.complex64), "X"),
         ("y", torch.full_like(y, float("nan")), "y"),
+        ("y", y.reshape(-1)[0], "y"),  # 0-d: no example to hold (was an IndexError)
         ("eps", 0.0, "eps"),
         ("net", None, "net"),
         ("loss", ls.linreg, "loss"),
@@ -409,6 +410,20 @@ def test_synthetic_data_and_init_params_refuse_bad_input():
             "generator",
         ),
         (ls.synthetic_data, {"w": None, "b": 0, "num_examples": 5}, "w"),
+        # complex weights: refused, never cut to their real part
+        (ls.synthetic_data, {"w": [1 + 2j], "b": 0, "num_examples": 5}, "w[0]"),
+        (ls.synthetic_data, {"w": [1.0, 2j], "b": 0, "num_examples": 5}, "w[1]"),
+        (ls.synthetic_data, {"w": np.array([1 + 0j, 2]), "b": 0, "num_examples": 5}, "w[0]"),
+        (ls.synthetic_data, {"w": torch.tensor([1 + 2j]), "b": 0, "num_examples": 5}, "w"),
+        (
+            ls.synthetic_data,
+            {"w": torch.ones(2, 1, dtype=torch.complex64), "b": 0, "num_examples": 5},
+            "w",
+        ),
+        # sizes no machine holds: refused before torch tries to allocate them
+        (ls.synthetic_data, {"w": [1.0, 2.0], "b": 0, "num_examples": 10**15}, "num_examples"),
+        (ls.synthetic_data, {"w": [1.0] * 1000, "b": 0, "num_examples": 10**8}, "num_examples"),
+        (ls.init_params, {"num_inputs": 10**15}, "num_inputs"),
         (ls.init_params, {"num_inputs": 0}, "num_inputs"),
         (ls.init_params, {"num_inputs": 2.0}, "num_inputs"),
         (ls.init_params, {"num_inputs": 2, "std": 1e39}, "std"),
@@ -416,6 +431,20 @@ def test_synthetic_data_and_init_params_refuse_bad_input():
         (ls.init_params, {"num_inputs": 2, "generator": 7}, "generator"),
     ]:
         assert_refused(call, args, name)
+
+
+def test_too_large_sizes_say_how_many_bytes_and_the_cap_is_one_constant(monkeypatch):
+    message = assert_refused(ls.init_params, {"num_inputs": 10**15}, "num_inputs", first=True)
+    assert "4,000,000,000,000,000 bytes" in message
+    message = assert_refused(
+        ls.synthetic_data, {"w": [1.0, 2.0], "b": 0, "num_examples": 10**15}, "num_examples"
+    )
+    assert "(1000000000000000, 2)" in message and "8,000,000,000,000,000 bytes" in message
+    monkeypatch.setattr(ls._checks, "MAX_VALUES", 12)  # the cap, and nothing else, decides
+    assert ls.init_params(12)[0].shape == (12, 1)
+    assert_refused(ls.init_params, {"num_inputs": 13}, "num_inputs")
+    assert ls.synthetic_data([1.0, 2.0], 0, 6)[0].shape == (6, 2)
+    assert_refused(ls.synthetic_data, {"w": [1.0, 2.0], "b": 0, "num_examples": 7}, "num_examples")
 
 
 @settings(deadline=None)
@@ -431,9 +460,12 @@ def test_data_iter_refuses_bad_input(data):
         ("labels", labels.detach().to(META)),
         ("generator", 0),
         ("shuffle", "yes"),
+        ("shuffle", None),
     ]:
         args = {"batch_size": 3, "features": features, "labels": labels} | {name: value}
-        assert_refused(ls.data_iter, args, (name, "features and labels"))
+        message = assert_refused(ls.data_iter, args, (name, "features and labels"))
+        if name == "shuffle":  # says what to pass instead
+            assert "pass shuffle=True or shuffle=False" in message, message
 
 
 # --- plots, the sweep, the recorder -------------------------------------------------------
@@ -544,6 +576,34 @@ def test_plot_training_refuses_bad_input(data, tmp_path_factory):
     ]:
         args = dict(losses=[1.0, 0.5], features=features, labels=labels, w=w, b=b) | {name: value}
         assert_refused(ls.plot_training, args, name)
+
+
+def _drawn_path(fig):
+    """The (x, y) points of the SGD path drawn on the figure's landscape panel."""
+    lines = [line for ax in fig.axes for line in ax.lines if line.get_label() == "SGD path"]
+    return [line.get_xydata().tolist() for line in lines]
+
+
+def test_plots_take_the_trajectory_itself_as_well_as_its_stack(tutorial_data):
+    features, labels = tutorial_data[0][:100], tutorial_data[1][:100]
+    w, b = ls.init_params(2, generator=torch.Generator().manual_seed(0))
+    recorder = ls.Trajectory([w, b])
+    losses = ls.train(
+        ls.linreg, ls.squared_loss, [w, b], features, labels, callback=recorder, verbose=False
+    )
+    before = snapshot(recorder.params)
+    for plot, args in [
+        (ls.plot_training, dict(losses=losses, features=features, labels=labels, w=w, b=b)),
+        (ls.plot_loss_landscape, dict(features=features, labels=labels)),
+    ]:
+        with_recorder = _drawn_path(plot(**args, trajectory=recorder))
+        with_tensor = _drawn_path(plot(**args, trajectory=recorder.stack(0)))
+        assert len(with_recorder) == 1 and len(with_recorder[0]) == len(recorder.params)
+        assert with_recorder == with_tensor
+        assert same(before, snapshot(recorder.params))
+        assert_refused(plot, args | {"trajectory": ls.Trajectory()}, "trajectory", first=True)
+        three = ls.Trajectory([torch.zeros(3, 1), torch.zeros(1)])
+        assert_refused(plot, args | {"trajectory": three}, "trajectory", first=True)
 
 
 # --- the command line: argparse errors (exit 2, one line) before any training -------------

@@ -102,7 +102,10 @@ def test_unscale_of_the_closed_form_on_scaled_data_is_the_closed_form_on_raw_dat
             "w must have shape",
         ),
         ((torch.ones(2, 1), torch.ones(2), torch.ones(1, 2), torch.ones(1, 2)), "b must hold one"),
-        ((torch.ones(2, 1), torch.ones(1), torch.ones(2), torch.ones(1, 2)), "shape (1, d)"),
+        (
+            (torch.ones(2, 1), torch.ones(1), torch.ones(2), torch.ones(1, 2)),
+            "mean must have shape (1, 2)",
+        ),
     ],
 )
 def test_unscale_rejects_mismatched_shapes(args, words):

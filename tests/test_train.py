@@ -304,8 +304,8 @@ def _params():
             r"params\[0\] is not a leaf tensor: it was computed from another tensor",
         ),
         ({"labels": torch.zeros(1000, device="meta")}, ValueError, "labels is on meta"),
-        ({"net": "linreg"}, TypeError, "net must be a model such as linreg"),
-        ({"loss": None}, TypeError, "loss must be a loss such as squared_loss"),
+        ({"net": "linreg"}, TypeError, "net must be a function like linreg"),
+        ({"loss": None}, TypeError, "loss must be a function like squared_loss"),
     ],
 )
 def test_train_rejects_bad_input(tutorial_data, change, error, words):
