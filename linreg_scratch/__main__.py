@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import cast
 
 import torch
 
@@ -123,16 +122,21 @@ def main(argv: list[str] | None = None) -> int:
     if args.plot is not None:  # checked before training, not after it
         try:
             _checks.figure_path("--plot: file", args.plot)
-        except ValueError as err:
+        except (TypeError, ValueError) as err:
             parser.error(f"argument {err}")
     if args.data == "penguins":
         return _penguins(args, parser)
     args.epochs = tutorial.NUM_EPOCHS if args.epochs is None else args.epochs
-    if args.num_examples * args.num_inputs > MAX_VALUES:
-        parser.error(
-            f"argument --num-examples/--num-inputs: N * D must be at most {MAX_VALUES} "
-            f"(the data must fit in memory), got {args.num_examples} * {args.num_inputs}"
+    try:
+        _checks.scalar(
+            "N * D",
+            args.num_examples * args.num_inputs,
+            int,
+            high=MAX_VALUES,
+            why="the data must fit in memory",
         )
+    except ValueError as err:
+        parser.error(f"argument --num-examples/--num-inputs: {err}")
     if args.animate:
         from .animation import animation_suffix
 
@@ -140,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
             parser.error("argument --animate: needs --num-inputs 2 (a landscape over w1, w2)")
         try:
             animation_suffix(args.animate)
-        except ValueError as err:
+        except (TypeError, ValueError) as err:
             parser.error(f"argument --animate: {err}")
     gen = torch.Generator().manual_seed(args.seed)
     true_w = _true_weights(args.num_inputs, gen)
@@ -180,8 +184,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.plot:
         from .plot import plot_training
 
-        path_of_w = trajectory.stack(0) if trajectory is not None else None
-        plot_training(losses, features, labels, w, b, path=args.plot, trajectory=path_of_w)
+        plot_training(losses, features, labels, w, b, path=args.plot, trajectory=trajectory)
         print(f"plot saved to {args.plot}")
     if args.animate:
         from .animation import animate_sgd
@@ -243,8 +246,7 @@ def _penguins(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     if args.plot:
         from .plot import plot_training
 
-        path_of_w = cast(Trajectory, trajectory).stack(0)  # made above, as args.plot is set
-        plot_training(losses, scaled, labels, w, b, path=args.plot, trajectory=path_of_w)
+        plot_training(losses, scaled, labels, w, b, path=args.plot, trajectory=trajectory)
         print(f"plot saved to {args.plot}")
     return 0
 
