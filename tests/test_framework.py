@@ -314,16 +314,19 @@ def test_module_saves_its_plot_rates():
 def _drawn_board(monkeypatch, shown=None, **kwargs):
     """A ProgressBoard drawn as in a notebook (in-process), with two lines of 3 points.
 
-    The figures it hands to IPython's ``display`` are appended to ``shown``.
+    The figures it hands to IPython's ``display`` are appended to ``shown`` (the empty
+    text that holds their place until the first figure is left out).
     """
     import IPython.display
 
-    import linreg_scratch.framework as framework
+    import linreg_scratch.plot as plot_module  # the board draws through plot.Animator
 
-    monkeypatch.setattr(framework, "_in_notebook", lambda: True)
-    monkeypatch.setattr(framework, "REDRAW_INTERVAL", 0.0)  # draw on every point
+    monkeypatch.setattr(plot_module, "_in_notebook", lambda: True)
+    monkeypatch.setattr(plot_module, "REDRAW_INTERVAL", 0.0)  # draw on every point
     shown = [] if shown is None else shown
-    monkeypatch.setattr(IPython.display, "display", lambda fig, **_: shown.append(fig))
+    monkeypatch.setattr(
+        IPython.display, "display", lambda fig, raw=False, **_: None if raw else shown.append(fig)
+    )
     board = ProgressBoard(**kwargs)
     for x in (1, 2, 3):
         board.draw(x, 1 / x, "train")

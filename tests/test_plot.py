@@ -169,6 +169,7 @@ def _drawn_animator(monkeypatch, **kwargs):
     import linreg_scratch.plot as plot_module
 
     monkeypatch.setattr(plot_module, "_in_notebook", lambda: True)
+    monkeypatch.setattr(plot_module, "REDRAW_INTERVAL", 0.0)  # draw on every add
     anim = Animator(**kwargs)
     anim.add(1, [0.5, 0.2])
     anim.add(2, [0.1, 0.05])
