@@ -163,8 +163,8 @@ class Animator:
             "x", x.item() if isinstance(x, torch.Tensor) and x.numel() == 1 else x
         )
         if label is not None:
-            names, ys = [self._line_named(label)], _checks.numbers_list("y", [y])
-            i = cast(list, self.legend).index(label)
+            i, ys = self._line_index(label), _checks.numbers_list("y", [y])
+            names = [label]
             self.X[i].append(x)
             self.Y[i].append(ys[0])
         else:
@@ -201,8 +201,8 @@ class Animator:
             self.X, self.Y = [[] for _ in ys], [[] for _ in ys]
         return ys
 
-    def _line_named(self, label: object) -> str:
-        """``label``, after making a line (and legend entry) for it if there is none yet."""
+    def _line_index(self, label: object) -> int:
+        """The index of the line named ``label``, made (with its legend entry) if new."""
         label = _name("label", label)
         if any(self.X) and self.legend is None:
             raise ValueError(
@@ -216,7 +216,7 @@ class Animator:
             self.legend.append(label)  # our own copy of the legend given
             self.X.append([])
             self.Y.append([])
-        return label
+        return self.legend.index(label)
 
     def _style(self, i: int) -> tuple[tuple[str, ...], dict[str, object]]:
         """The format string (if any) and keywords that ``ax.plot`` draws line ``i`` with."""
