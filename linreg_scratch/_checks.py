@@ -649,6 +649,36 @@ def figsize(name: str, value: object) -> tuple[float, float]:
     return width, height
 
 
+# --- live plots ----------------------------------------------------------------------
+
+
+def line_name(name: str, value: object) -> str:
+    """Require a string: the name of a line in a live plot."""
+    if not isinstance(value, str):
+        raise TypeError(
+            f"{name} must be a string naming the line, got {value!r} ({type(value).__name__})"
+        )
+    return value
+
+
+def lines_have_names(label: str, *, named: bool) -> None:
+    """Require named lines before a value is added to the line called ``label``."""
+    if not named:
+        raise ValueError(
+            f"label={label!r} names a line, but this Animator's lines have no names: "
+            "give it a legend, or add values to every line with add(x, [y1, y2, ...])"
+        )
+
+
+def not_together(name: str, value: object, other_name: str, others: tuple) -> None:
+    """Refuse ``value`` given together with any of ``others`` (two ways to say one thing)."""
+    if value is not None and any(o is not None for o in others):
+        raise ValueError(
+            f"give either {name} (format strings such as 'ms--') or {other_name}, not both: "
+            f"got {name}={value!r}, {other_name}={others!r}"
+        )
+
+
 # --- training ------------------------------------------------------------------------
 
 

@@ -25,8 +25,6 @@ True
 from __future__ import annotations
 
 import inspect
-import math
-import time
 from collections.abc import Callable, Iterable, Sequence
 from types import FrameType
 from typing import TYPE_CHECKING, Any, SupportsFloat, cast
@@ -36,11 +34,10 @@ from torch import nn
 
 from . import _checks
 from .data import load_array, synthetic_data
-from .figure import _in_notebook, new_figure
 from .loss import squared_loss
 from .model import linreg
 from .optim import sgd
-from .plot import use_svg_display
+from .plot import Animator, _axes_settings
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -98,11 +95,14 @@ class ProgressBoard(HyperParameters):
     """Lines of points that grow as training goes: a live figure in Jupyter, text elsewhere.
 
     ``draw(x, y, label, every_n)`` collects points per ``label`` and adds their mean
-    as one point once ``every_n`` have arrived. In a Jupyter kernel the figure is
-    redrawn in place (through a display handle, so other output of the cell stays);
-    in a terminal or script each new point is printed as ``xlabel x: label y``.
-    With ``display=False`` it only records (``board.data[label]`` holds the points);
-    ``board.rendered`` counts the points per line in the figure last drawn.
+    as one point once ``every_n`` have arrived. The board draws through a
+    :class:`~linreg_scratch.plot.Animator` (one line per ``label``, styled by ``ls`` and
+    ``colors``): in a Jupyter kernel the figure is redrawn in place (through a display
+    handle, so other output of the cell stays); in a terminal or script each new point
+    is printed as ``xlabel x: label y``. With ``display=False`` it only records
+    (``board.data[label]`` holds the points; they are drawn with the next point shown);
+    ``board.rendered`` counts the points per line in the figure last drawn. The settings
+    (``xlabel``, ``xlim``, ...) may be changed between points, as ``Trainer`` does.
 
     >>> board = ProgressBoard("x")
     >>> for x in range(4):
@@ -133,24 +133,32 @@ class ProgressBoard(HyperParameters):
         ylim: Sequence[float] | None = None,
         xscale: str = "linear",
         yscale: str = "linear",
-        ls: Sequence[str] = ("-", "--", "-.", ":"),
-        colors: Sequence[str] = ("C0", "C1", "C2", "C3"),
+        ls: str | Sequence[str] = ("-", "--", "-.", ":"),
+        colors: str | Sequence[str] = ("C0", "C1", "C2", "C3"),
         fig=None,
         axes=None,
         figsize: Sequence[float] = (3.5, 2.5),
         display: bool = True,
     ) -> None:
+        _axes_settings(xlabel, ylabel, xlim, ylim, xscale, yscale)  # bad ones fail now
+        ls = _checks.str_list("ls", ls)  # one string is one style, not one per character
+        colors = _checks.str_list("colors", colors)
         figsize = _checks.figsize("figsize", figsize)
         self.save_hyperparameters()
         self.raw_points: dict[str, list[tuple[float, float]]] = {}
         self.data: dict[str, list[tuple[float, float]]] = {}
-        self._handle = None
-        self._last_render = -math.inf
-        self.rendered: dict[str, int] = {}  # points per line in the figure on screen
+        self._animator: Animator | None = None  # made when the first point is shown
+
+    @property
+    def rendered(self) -> dict[str, int]:
+        """The number of points per line in the figure on screen."""
+        anim = self._animator
+        return {} if anim is None else dict(zip(anim.legend or [], anim.drawn, strict=False))
 
     def draw(self, x: SupportsFloat, y: SupportsFloat, label: str, every_n: int = 1) -> None:
         """Add the point ``(x, y)`` to the line ``label``; plot the mean of every ``every_n``."""
         every_n = _checks.scalar("every_n", every_n, int, low=1)
+        label = _checks.line_name("label", label)
         points = self.raw_points.setdefault(label, [])
         line = self.data.setdefault(label, [])
         points.append((float(x), float(y)))
@@ -160,77 +168,30 @@ class ProgressBoard(HyperParameters):
         mean_y = sum(p[1] for p in points) / len(points)
         line.append((mean_x, mean_y))
         points.clear()
-        if not self.display:
-            return
-        if _in_notebook():
-            if time.monotonic() - self._last_render >= REDRAW_INTERVAL:
-                self._draw()
-            else:  # drawn at the next chance, at the latest when the cell ends
-                _pending_boards[id(self)] = self
-                _flush_when_cells_end()
-        else:
-            print(f"{self.xlabel or 'x'} {mean_x:g}: {label} {mean_y:.6g}")
+        if self.display:
+            self._show()
 
-    def _draw(self) -> None:
-        from IPython.display import display
-
-        use_svg_display()  # as the book's board does: sharp lines in the notebook
-        if self.axes is not None:
-            axes = self.axes
-            fig = self.fig if self.fig is not None else axes.figure
-        else:
-            if self.fig is None:
-                self.fig = new_figure(self.figsize)
-            fig = self.fig
-            axes = fig.axes[0] if fig.axes else fig.add_subplot()
-        axes.cla()
-        for i, (label, line) in enumerate(self.data.items()):
-            axes.plot(
-                [p[0] for p in line],
-                [p[1] for p in line],
-                linestyle=self.ls[i % len(self.ls)],
-                color=self.colors[i % len(self.colors)],
-                label=label,
+    def _show(self) -> None:
+        """Hand the animator every point it has not had yet, with the board's settings."""
+        if self._animator is None:
+            self._animator = Animator(
+                ls=self.ls, colors=self.colors, fig=self.fig, axes=self.axes, figsize=self.figsize
             )
-        if self.xlim:
-            axes.set_xlim(self.xlim)  # type: ignore[arg-type]  # any pair works, stubs say tuple
-        if self.ylim:
-            axes.set_ylim(self.ylim)  # type: ignore[arg-type]
-        axes.set_xlabel(self.xlabel or "x")
-        axes.set_ylabel(self.ylabel or "")  # as matplotlib draws None
-        axes.set_xscale(self.xscale)
-        axes.set_yscale(self.yscale)
-        axes.legend()
-        if self._handle is None:
-            self._handle = display(fig, display_id=True)
-        else:
-            self._handle.update(fig)
-        self.rendered = {label: len(line) for label, line in self.data.items()}
-        self._last_render = time.monotonic()
-        _pending_boards.pop(id(self), None)
-
-
-# Rendering a figure costs tens of milliseconds or more, so a board redraws at most
-# this often (seconds); points in between are drawn by the next redraw, and whatever
-# is still undrawn when a notebook cell finishes is drawn then.
-REDRAW_INTERVAL = 0.5
-_pending_boards: dict[int, ProgressBoard] = {}
-_hooked_shells: set[int] = set()
-
-
-def _flush_pending_boards(*_args) -> None:
-    for board in list(_pending_boards.values()):
-        board._draw()
-    _pending_boards.clear()
-
-
-def _flush_when_cells_end() -> None:
-    from IPython import get_ipython
-
-    shell = get_ipython()
-    if shell is not None and id(shell) not in _hooked_shells:
-        shell.events.register("post_execute", _flush_pending_boards)
-        _hooked_shells.add(id(shell))
+        anim = self._animator
+        settings = _axes_settings(
+            self.xlabel or "x", self.ylabel, self.xlim, self.ylim, self.xscale, self.yscale
+        )
+        anim.xlabel, anim.ylabel, anim.xlim, anim.ylim, anim.xscale, anim.yscale = settings
+        anim.ls, anim.colors = (
+            _checks.str_list("ls", self.ls),
+            _checks.str_list("colors", self.colors),
+        )
+        names = anim.legend or []
+        for label, line in self.data.items():
+            done = len(anim.X[names.index(label)]) if label in names else 0
+            for px, py in line[done:]:
+                anim.add(px, py, label=label)
+        self.fig = anim.fig
 
 
 class Module(nn.Module, HyperParameters):

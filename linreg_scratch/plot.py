@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 import numbers
 import os
+import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, cast
 
@@ -15,6 +16,7 @@ from . import _checks, lang
 from .figure import _in_notebook, _ipython, new_figure, save_figure
 
 if TYPE_CHECKING:
+    from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
     from .record import Trajectory
@@ -61,6 +63,23 @@ def _to_numpy(t):
     return t.detach().cpu().numpy() if isinstance(t, torch.Tensor) else t
 
 
+def _axes_settings(
+    xlabel: object, ylabel: object, xlim: object, ylim: object, xscale: object, yscale: object
+) -> tuple[
+    str | None, str | None, tuple[float, float] | None, tuple[float, float] | None, str, str
+]:
+    """The axis labels, limits and scales of a live plot, each checked under its own name."""
+    scales = ("linear", "log", "symlog", "logit")
+    return (
+        _checks.optional_str("xlabel", xlabel),
+        _checks.optional_str("ylabel", ylabel),
+        _checks.limits("xlim", xlim),
+        _checks.limits("ylim", ylim),
+        _checks.choice("xscale", xscale, scales),
+        _checks.choice("yscale", yscale, scales),
+    )
+
+
 class Animator:
     """A line plot that redraws in place as points arrive, e.g. one per epoch.
 
@@ -68,93 +87,147 @@ class Animator:
     >>> for epoch in range(3):
     ...     anim.add(epoch + 1, [0.1 / (epoch + 1)])  # doctest: +SKIP
 
+    ``add(x, ys)`` puts one value on every line; ``add(x, y, label="val")`` one value on
+    the line named ``label`` only (a new line, and legend entry, when the name is new),
+    so lines may grow at their own pace and ``x``. Lines are styled by ``fmts``
+    (matplotlib format strings such as ``"ms--"``: marker, line, colour) or, the
+    d2l-en 1.x ``ProgressBoard``'s way, by ``ls`` (line styles) and ``colors``, cycling.
+    One string counts as a list of one (``legend="train loss"``). ``fig``/``axes``: draw
+    into these instead of a new figure of ``figsize`` inches.
+
     In Jupyter the figure is shown once, above what the cell prints after creating the
-    Animator, and redrawn in place on every ``add``; each point gets a marker, and
-    whole-number ``x`` values (epochs) get whole-number ticks. Labels that are
-    listed in ``lang.TERMS`` (``"epoch"``, ``"loss"``) follow :func:`set_language`.
-    Elsewhere it prints one text line per call instead of drawing.
+    Animator, and redrawn in place (at most every ``REDRAW_INTERVAL`` seconds; points in
+    between are drawn by the next redraw, the last ones when the cell ends). With
+    ``fmts`` each point gets a marker; on a linear axis, whole-number ``x`` values
+    (epochs) get whole-number ticks. Labels that are listed in ``lang.TERMS``
+    (``"epoch"``, ``"loss"``) follow :func:`set_language`. Elsewhere it prints one text
+    line per call instead of drawing.
     """
 
     def __init__(
         self,
         xlabel: str | None = None,
         ylabel: str | None = None,
-        legend: Sequence[str] | None = None,
+        legend: str | Sequence[str] | None = None,
         xlim: tuple[float, float] | None = None,
         ylim: tuple[float, float] | None = None,
         xscale: str = "linear",
         yscale: str = "linear",
-        fmts: Sequence[str] = ("o-", "ms--", "g^-.", "rd:"),
+        fmts: str | Sequence[str] | None = None,
         figsize: Sequence[float] = (3.5, 2.5),
+        *,
+        ls: str | Sequence[str] | None = None,
+        colors: str | Sequence[str] | None = None,
+        fig: Figure | None = None,
+        axes: Axes | None = None,
     ) -> None:
-        xlabel = _checks.optional_str("xlabel", xlabel)
-        ylabel = _checks.optional_str("ylabel", ylabel)
-        legend = _checks.str_list("legend", legend) if legend is not None else None
-        fmts = _checks.str_list("fmts", fmts)
-        xlim = _checks.limits("xlim", xlim)
-        ylim = _checks.limits("ylim", ylim)
-        xscale = _checks.choice("xscale", xscale, ("linear", "log", "symlog", "logit"))
-        yscale = _checks.choice("yscale", yscale, ("linear", "log", "symlog", "logit"))
-        self.xlabel, self.ylabel = xlabel, ylabel
-        self.legend = legend
-        self.xlim, self.ylim = xlim, ylim
-        self.xscale, self.yscale = xscale, yscale
-        self.fmts = list(fmts)
+        settings = _axes_settings(xlabel, ylabel, xlim, ylim, xscale, yscale)
+        self.xlabel, self.ylabel, self.xlim, self.ylim, self.xscale, self.yscale = settings
+        self.legend = _checks.str_list("legend", legend) if legend is not None else None
+        _checks.not_together("fmts", fmts, "ls and colors", (ls, colors))
+        self.fmts = _checks.str_list("fmts", fmts) if fmts is not None else list(_FMTS)
+        self.ls = _checks.str_list("ls", ls) if ls is not None else None
+        self.colors = _checks.str_list("colors", colors) if colors is not None else None
         self.figsize = _checks.figsize("figsize", figsize)
+        if fig is None and axes is not None:
+            fig = cast("Figure", axes.figure)
+        self.fig, self.axes = fig, axes
         self.X: list[list[float]] = []
         self.Y: list[list[float]] = []
-        self.fig: Figure | None = None
+        self.drawn: list[int] = []  # points per line in the figure on screen
         self._handle = None
+        self._last_draw = -math.inf
         if _in_notebook():
             from IPython.display import display
 
+            use_svg_display()  # as the books' Animator and ProgressBoard do: sharp lines
             # an empty placeholder now, so the figure sits above the lines printed later
             self._handle = display({"text/plain": ""}, raw=True, display_id=True)
 
-    def add(self, x: float, y: float | Sequence[float]) -> None:
-        """Append the point(s) ``y`` at ``x``: one value per line of the plot."""
+    def add(self, x: float, y: float | Sequence[float], label: str | None = None) -> None:
+        """Append the point(s) ``y`` at ``x``: one value per line of the plot, or, with
+        ``label``, one value to the line of that name."""
         x = _checks.scalar(
             "x", x.item() if isinstance(x, torch.Tensor) and x.numel() == 1 else x, float
         )
+        if label is not None:
+            i, ys = self._line_index(label), _checks.numbers_list("y", [y])
+            names = [label]
+            self.X[i].append(x)
+            self.Y[i].append(ys[0])
+        else:
+            ys = self._one_per_line(y)
+            for xs_i, ys_i, v in zip(self.X, self.Y, ys, strict=True):
+                xs_i.append(x)
+                ys_i.append(v)
+            names = self.legend or [self.ylabel or "y"] * len(ys)
+        if _in_notebook():
+            if time.monotonic() - self._last_draw >= REDRAW_INTERVAL:
+                self._draw()
+            else:  # drawn at the next chance, at the latest when the cell ends
+                _pending[id(self)] = self
+                _flush_when_cells_end()
+        else:
+            values = ", ".join(f"{lang.term(n)} {v:.6g}" for n, v in zip(names, ys, strict=True))
+            print(f"{lang.term(self.xlabel) or 'x'} {x:g}: {values}")
+
+    def _one_per_line(self, y: float | Sequence[float]) -> list[float]:
+        """``y`` as a list of one value per line; the lines are made on the first call."""
         if isinstance(y, numbers.Real) or (isinstance(y, torch.Tensor) and y.dim() == 0):
             y = [cast(float, y)]  # a real number or a 0-d tensor
         ys = _checks.numbers_list("y", y)
         _checks.nonempty("y", ys, "pass one value per line of the plot")
-        lines = len(self.Y) if self.X else len(self.legend) if self.legend else len(ys)
-        why = f"one per line{', as many as legend' if self.legend and not self.X else ''}"
+        started = any(self.X)
+        lines = len(self.Y) if started else len(self.legend) if self.legend else len(ys)
+        why = f"one per line{', as many as legend' if self.legend and not started else ''}"
         _checks.how_many("y", len(ys), lines, "values", why)
         if not self.X:
-            self.X = [[] for _ in ys]
-            self.Y = [[] for _ in ys]
-        for xs_i, ys_i, v in zip(self.X, self.Y, ys, strict=True):
-            xs_i.append(float(x))
-            ys_i.append(v)
-        if _in_notebook():
-            self._draw()
-        else:
-            names = [lang.term(n) for n in self.legend or [self.ylabel or "y"] * len(ys)]
-            values = ", ".join(f"{name} {v:.6g}" for name, v in zip(names, ys, strict=True))
-            print(f"{lang.term(self.xlabel) or 'x'} {x:g}: {values}")
+            self.X, self.Y = [[] for _ in ys], [[] for _ in ys]
+        return ys
+
+    def _line_index(self, label: object) -> int:
+        """The index of the line named ``label``, made (with its legend entry) if new."""
+        label = _checks.line_name("label", label)
+        _checks.lines_have_names(label, named=self.legend is not None or not any(self.X))
+        self.legend = self.legend if self.legend is not None else []
+        if not self.X:
+            self.X, self.Y = [[] for _ in self.legend], [[] for _ in self.legend]
+        if label not in self.legend:
+            self.legend.append(label)  # our own copy of the legend given
+            self.X.append([])
+            self.Y.append([])
+        return self.legend.index(label)
+
+    def _style(self, i: int) -> tuple[tuple[str, ...], dict[str, object]]:
+        """The format string (if any) and keywords that ``ax.plot`` draws line ``i`` with."""
+        if self.ls is None and self.colors is None:
+            return (self.fmts[i % len(self.fmts)],), {"markersize": 4}
+        ls, colors = self.ls or ["-"], self.colors or [f"C{k}" for k in range(10)]
+        return (), {"linestyle": ls[i % len(ls)], "color": colors[i % len(colors)]}
 
     def _draw(self) -> None:
         from IPython.display import display
         from matplotlib.ticker import MaxNLocator
 
-        if self.fig is None:
-            self.fig = new_figure(self.figsize)
-            self.fig.add_subplot()
-        ax = self.fig.axes[0]
+        if self.axes is None:
+            if self.fig is None:
+                self.fig = new_figure(self.figsize)
+            self.axes = self.fig.axes[0] if self.fig.axes else self.fig.add_subplot()
+        ax = self.axes
         ax.cla()
         for i, (xs, ys) in enumerate(zip(self.X, self.Y, strict=True)):
-            ax.plot(xs, ys, self.fmts[i % len(self.fmts)], markersize=4)
+            fmt, style = self._style(i)
+            ax.plot(xs, ys, *fmt, **style)  # type: ignore[arg-type]  # fmt: str, style: kwargs
         ax.set_xlabel(lang.term(self.xlabel) or "")  # as matplotlib draws None
         ax.set_ylabel(lang.term(self.ylabel) or "")
         ax.set_xscale(self.xscale)
         ax.set_yscale(self.yscale)
-        if all(float(x).is_integer() for x in self.X[0]):
+        if self.xscale == "linear" and all(float(v).is_integer() for xs in self.X for v in xs):
             ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         if self.xlim:
-            pad = 0.04 * (self.xlim[1] - self.xlim[0])  # markers at the ends stay whole
+            # with fmts, markers at the ends stay whole; ls/colors lines end at the limits
+            fmts = self.ls is None and self.colors is None
+            pad = 0.04 * (self.xlim[1] - self.xlim[0]) if fmts else 0
             ax.set_xlim(self.xlim[0] - pad, self.xlim[1] + pad)
         if self.ylim:
             ax.set_ylim(self.ylim)
@@ -165,6 +238,36 @@ class Animator:
             self._handle = display(self.fig, display_id=True)
         else:
             self._handle.update(self.fig)
+        self.drawn = [len(xs) for xs in self.X]
+        self._last_draw = time.monotonic()
+        _pending.pop(id(self), None)
+
+
+#: the default ``fmts`` of :class:`Animator`: circles, magenta squares, green triangles, red
+#: diamonds, on solid, dashed, dash-dotted and dotted lines
+_FMTS = ("o-", "ms--", "g^-.", "rd:")
+
+# Rendering a figure costs tens of milliseconds or more, so an Animator redraws at most
+# this often (seconds); points in between are drawn by the next redraw, and whatever is
+# still undrawn when a notebook cell finishes is drawn then.
+REDRAW_INTERVAL = 0.5
+_pending: dict[int, Animator] = {}
+_hooked_shells: set[int] = set()
+
+
+def _flush_pending(*_args) -> None:
+    """Draw every Animator that has points not yet on screen (IPython calls this after
+    each cell)."""
+    for anim in list(_pending.values()):
+        anim._draw()
+    _pending.clear()
+
+
+def _flush_when_cells_end() -> None:
+    shell = _ipython()
+    if shell is not None and id(shell) not in _hooked_shells:
+        shell.events.register("post_execute", _flush_pending)
+        _hooked_shells.add(id(shell))
 
 
 def network_diagram(num_inputs: int = 2) -> Figure:

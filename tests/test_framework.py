@@ -201,6 +201,7 @@ def test_trainer_without_a_gpu_trains_on_the_cpu():
         (lambda: LinearRegressionScratch(0, lr=0.1), "num_inputs"),
         (lambda: SyntheticRegressionData([1.0], 0.0, batch_size=0), "batch_size"),
         (lambda: ProgressBoard().draw(1, 1, "a", every_n=0), "every_n"),
+        (lambda: ProgressBoard().draw(1, 1, label=None), "label"),
         (lambda: ProgressBoard(figsize=(0, 1)), "figsize"),
     ],
 )
@@ -314,16 +315,19 @@ def test_module_saves_its_plot_rates():
 def _drawn_board(monkeypatch, shown=None, **kwargs):
     """A ProgressBoard drawn as in a notebook (in-process), with two lines of 3 points.
 
-    The figures it hands to IPython's ``display`` are appended to ``shown``.
+    The figures it hands to IPython's ``display`` are appended to ``shown`` (the empty
+    text that holds their place until the first figure is left out).
     """
     import IPython.display
 
-    import linreg_scratch.framework as framework
+    import linreg_scratch.plot as plot_module  # the board draws through plot.Animator
 
-    monkeypatch.setattr(framework, "_in_notebook", lambda: True)
-    monkeypatch.setattr(framework, "REDRAW_INTERVAL", 0.0)  # draw on every point
+    monkeypatch.setattr(plot_module, "_in_notebook", lambda: True)
+    monkeypatch.setattr(plot_module, "REDRAW_INTERVAL", 0.0)  # draw on every point
     shown = [] if shown is None else shown
-    monkeypatch.setattr(IPython.display, "display", lambda fig, **_: shown.append(fig))
+    monkeypatch.setattr(
+        IPython.display, "display", lambda fig, raw=False, **_: None if raw else shown.append(fig)
+    )
     board = ProgressBoard(**kwargs)
     for x in (1, 2, 3):
         board.draw(x, 1 / x, "train")
@@ -370,3 +374,60 @@ def test_every_progress_board_argument_shapes_the_figure(monkeypatch):
     _drawn_board(monkeypatch, shown, fig=fig, axes=given)
     assert shown and all(s is fig for s in shown) and len(given.get_lines()) == 2
     assert len(fig.axes) == 1  # nothing added next to the given axes
+
+
+# --- the board draws through plot.Animator ---------------------------------------------
+
+
+def test_progress_board_takes_one_string_as_one_line_style_and_colour(monkeypatch):
+    # list("--") would be the two styles "-" and "-"; list("red") the colours "r", "e", "d"
+    board = _drawn_board(monkeypatch, ls="--", colors="red")
+    assert (board.ls, board.colors) == (["--"], ["red"])
+    styles = [(ln.get_linestyle(), ln.get_color()) for ln in board.fig.axes[0].get_lines()]
+    assert styles == [("--", "red"), ("--", "red")]
+
+
+def test_progress_board_draws_quiet_points_and_new_settings_with_the_next_point(monkeypatch):
+    board = _drawn_board(monkeypatch)
+    board.display = False
+    board.draw(4, 0.25, "train")  # recorded only
+    assert board.rendered == {"train": 3, "val": 3}
+    board.display = True
+    board.xlabel, board.xlim, board.yscale = "epoch", [0, 8], "log"  # as Trainer and Module do
+    board.draw(4, 0.5, "val")
+    ax = board.fig.axes[0]
+    assert board.rendered == {"train": 4, "val": 4}
+    assert [ln.get_ydata().tolist()[-1] for ln in ax.get_lines()] == [0.25, 0.5]
+    assert (ax.get_xlabel(), ax.get_xlim(), ax.get_yscale()) == ("epoch", (0, 8), "log")
+    board.xscale = "logarithmic"
+    with pytest.raises(ValueError, match="xscale"):
+        board.draw(5, 0.1, "val")
+
+
+def test_progress_board_redraws_at_most_every_interval_and_at_the_end_of_the_cell(monkeypatch):
+    import linreg_scratch.plot as plot_module
+
+    board = _drawn_board(monkeypatch)
+    monkeypatch.setattr(plot_module, "REDRAW_INTERVAL", 3600.0)
+    for x in (4, 5):
+        board.draw(x, 1 / x, "train")
+    assert board.rendered == {"train": 3, "val": 3}  # drawn 0 s ago: the points wait
+    plot_module._flush_pending()  # what IPython runs when the cell ends
+    assert board.rendered == {"train": 5, "val": 3}
+    assert board.fig.axes[0].get_lines()[0].get_xdata().tolist() == [1, 2, 3, 4, 5]
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"xscale": "logarithmic"}, "xscale"),
+        ({"xlim": (1,)}, "xlim"),
+        ({"ylim": (2, 1)}, "ylim"),
+        ({"xlabel": 3}, "xlabel"),
+        ({"ls": [1, 2]}, "ls"),
+        ({"colors": []}, "colors"),
+    ],
+)
+def test_progress_board_refuses_bad_settings_when_made(kwargs, match):
+    with pytest.raises((ValueError, TypeError), match=match):
+        ProgressBoard(**kwargs)

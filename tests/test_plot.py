@@ -169,6 +169,7 @@ def _drawn_animator(monkeypatch, **kwargs):
     import linreg_scratch.plot as plot_module
 
     monkeypatch.setattr(plot_module, "_in_notebook", lambda: True)
+    monkeypatch.setattr(plot_module, "REDRAW_INTERVAL", 0.0)  # draw on every add
     anim = Animator(**kwargs)
     anim.add(1, [0.5, 0.2])
     anim.add(2, [0.1, 0.05])
@@ -251,3 +252,91 @@ def test_d2l_set_axes_applies_each_argument():
     bare = new_figure().add_subplot()
     set_axes(bare, None, None, None, None, "linear", "linear", None)
     assert bare.get_legend() is None and bare.get_xscale() == "linear"
+
+
+# --- one live-plot engine: named lines, ls/colors, throttling, one string = one item ----
+
+
+def _notebook_animator(monkeypatch, interval=0.0, **kwargs):
+    """An Animator that draws as in a notebook (in-process), redrawing at most every
+    ``interval`` seconds; the figures it hands to ``display`` are not shown anywhere."""
+    import IPython.display
+
+    import linreg_scratch.plot as plot_module
+
+    monkeypatch.setattr(plot_module, "_in_notebook", lambda: True)
+    monkeypatch.setattr(plot_module, "REDRAW_INTERVAL", interval)
+    monkeypatch.setattr(IPython.display, "display", lambda *a, **k: None)
+    return Animator(**kwargs)
+
+
+def _styles(ax):
+    return [(line.get_linestyle(), line.get_color()) for line in ax.get_lines()]
+
+
+def test_animator_takes_one_string_as_one_legend_entry_fmt_ls_and_color(monkeypatch, capsys):
+    # Iterating a string gives its characters: legend="train loss" must not become ten
+    # entries, fmts="r:" not the two formats "r" and ":", colors="red" not "r", "e", "d".
+    anim = _notebook_animator(monkeypatch, legend="train loss", fmts="r:")
+    anim.add(1, 0.5)
+    anim.add(2, 0.25)
+    ax = anim.fig.axes[0]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["train loss"]
+    assert _styles(ax) == [(":", "r")]
+    two = _notebook_animator(monkeypatch, ls="--", colors="red")
+    two.add(1, [0.5, 0.2])
+    assert _styles(two.fig.axes[0]) == [("--", "red"), ("--", "red")]
+    assert (anim.legend, anim.fmts, two.ls, two.colors) == (["train loss"], ["r:"], ["--"], ["red"])
+
+
+def test_animator_lines_named_by_label_grow_at_their_own_pace(monkeypatch, capsys):
+    legend = ["train"]
+    anim = Animator(xlabel="epoch", legend=legend)
+    anim.add(0.5, 0.8, label="train")
+    anim.add(1, torch.tensor(0.6, dtype=torch.float64), label="train")
+    anim.add(1, 0.7, label="val")  # a new name: a new line and legend entry
+    assert capsys.readouterr().out.splitlines() == [
+        "epoch 0.5: train 0.8",
+        "epoch 1: train 0.6",
+        "epoch 1: val 0.7",
+    ]
+    assert anim.legend == ["train", "val"] and legend == ["train"]  # the input is kept
+    assert (anim.X, anim.Y) == ([[0.5, 1.0], [1.0]], [[0.8, 0.6], [0.7]])
+    anim.add(2, [0.3, 0.4])  # then one value per line again
+    assert anim.Y == [[0.8, 0.6, 0.3], [0.7, 0.4]]
+    drawn = _notebook_animator(monkeypatch, ls=[":", "-."], colors=["r", "g"], xlim=(0, 2))
+    drawn.add(0.5, 0.8, label="train")
+    drawn.add(1, 0.7, label="val")
+    drawn.add(1, 0.6, label="train")
+    ax = drawn.fig.axes[0]
+    assert _styles(ax) == [(":", "r"), ("-.", "g")]
+    assert [ln.get_xdata().tolist() for ln in ax.get_lines()] == [[0.5, 1.0], [1.0]]
+    assert ax.get_xlim() == (0, 2)  # lines without markers end at the limits, unpadded
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["train", "val"]
+    assert drawn.drawn == [2, 1]
+
+
+def test_animator_refuses_unnamed_lines_bad_labels_and_fmts_with_ls(capsys):
+    unnamed = Animator()
+    unnamed.add(1, [0.5])
+    with pytest.raises(ValueError, match="no names"):
+        unnamed.add(2, 0.4, label="train")
+    with pytest.raises(TypeError, match="label"):
+        Animator().add(1, 0.5, label=3)
+    with pytest.raises(ValueError, match=r"fmts.*ls and colors"):
+        Animator(fmts=["r-"], colors=["g"])
+    with pytest.raises(TypeError, match="ls"):
+        Animator(ls=[1])
+
+
+def test_animator_redraws_at_most_every_interval_and_at_the_end_of_the_cell(monkeypatch):
+    import linreg_scratch.plot as plot_module
+
+    anim = _notebook_animator(monkeypatch, interval=3600.0)
+    for epoch in (1, 2, 3):
+        anim.add(epoch, [1 / epoch])
+    assert anim.drawn == [1]  # the first point is drawn at once, the others wait
+    assert anim.fig.axes[0].get_lines()[0].get_ydata().tolist() == [1.0]
+    plot_module._flush_pending()  # what IPython runs when the cell ends
+    assert anim.drawn == [3]
+    assert anim.fig.axes[0].get_lines()[0].get_ydata().tolist() == [1.0, 0.5, 1 / 3]
