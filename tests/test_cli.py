@@ -315,7 +315,7 @@ def test_penguins_plot_draws_the_penguin_run(capsys, tmp_path, monkeypatch):
     assert torch.equal(drawn["labels"], labels)
     assert torch.allclose(drawn["features"], standardize(features)[0])
     assert drawn["losses"] == pytest.approx(penguin_losses(out), rel=1e-4)
-    assert drawn["trajectory"].shape == (2 * 35 + 1, 2, 1)  # 342 rows in batches of 10
+    assert drawn["trajectory"].stack(0).shape == (2 * 35 + 1, 2, 1)  # 342 rows, batches of 10
 
 
 def test_animate_follows_batch_size_epochs_and_lr(capsys, tmp_path):
