@@ -150,6 +150,44 @@ def check_3_2(nb, lang):
     ]
     assert len(verdicts) == 4
     assert all(v.startswith("✓ ") for v in verdicts), verdicts
+    answers = [c.source for c in nb.cells if "<details>" in c.source][-1]
+    check_broadcasting_bug_replay(printed, answers)
+
+
+def check_broadcasting_bug_replay(printed, answers):
+    """Exercise 3 of 3.2: training with the loss that broadcasts to (10, 10), over many seeds.
+
+    The broken loss sums (ŷ_i - y_j)²/2 over every pair i, j of a batch; a random batch holds
+    a given pair i != j with probability (B-1)/(n-1). Its expectation is minimised by the least-
+    squares fit to the targets y_i (1 - (B-1)/(n-1))/B + (B-1) n ȳ / ((n-1) B), about
+    y_i/B + (1 - 1/B) ȳ: w near w_true/B. The seeds' mean lies within 3 standard errors."""
+    import numpy as np
+
+    found = re.search(r"w1, w2, b over (\d+) seeds: mean \[(.*?)\]\s+std \[(.*?)\]", printed)
+    seeds = int(found.group(1))
+    mean, std = (np.array([float(v) for v in g.split(",")]) for g in found.group(2, 3))
+    assert "loss shape: (10, 10)" in printed
+    torch.manual_seed(0)  # the notebook's data, drawn as its cells draw it
+    features = torch.randn(1000, 2, dtype=torch.float32)
+    labels = 2 * features[:, 0] - 3.4 * features[:, 1] + 4.2
+    labels += torch.normal(0, 0.01, size=labels.size())
+    X, y = features.double().numpy(), labels.double().numpy()
+    n, B = len(y), 10
+    same_batch = (B - 1) / (n - 1)
+    targets = (y * (1 - same_batch) + same_batch * n * y.mean()) / B
+    expected = np.linalg.lstsq(np.c_[X, np.ones(n)], targets, rcond=None)[0]
+    np.testing.assert_allclose(expected[:2], [0.2, -0.34], atol=0.01)
+    assert seeds >= 20 and np.all(std > 0)
+    assert np.all(np.abs(mean - expected) < 3 * std / np.sqrt(seeds) + 0.005), (mean, expected)
+    ex3 = answers.split("\n3. ")[1].split("\n4. ")[0]
+    for quoted in (
+        f"[{mean[0]:.2f}, {mean[1]:.2f}]",
+        f"{mean[2]:.2f}",
+        f"{std[0]:.2f}",
+        f"{std[1]:.2f}",
+        "[0.2, -0.34]",
+    ):
+        assert quoted in ex3, (quoted, ex3)
 
 
 def check_3_3(nb, lang):
@@ -164,8 +202,9 @@ def check_3_3(nb, lang):
     assert ".data" not in "\n".join(c.source for c in nb.cells if c.cell_type == "code")
 
 
-def check_real_data_numbers(outputs):
-    """3.5's printed numbers against numpy least squares on the table pandas reads."""
+def check_real_data_numbers(outputs, text):
+    """3.5's printed numbers against numpy least squares on the table pandas reads; the
+    numbers its prose (``text``) quotes are the printed ones."""
     import numpy as np
     from palmerpenguins import load_penguins
 
@@ -178,13 +217,24 @@ def check_real_data_numbers(outputs):
     n_train = int(0.8 * len(data))
     train, test = data[order[:n_train]], data[order[n_train:]]
     X, y = train[:, :2], train[:, 2]
-    # condition numbers of X'X/n, raw and standardised (population std)
-    conds = [float(c) for c in re.findall(r"condition number +(\S+)", printed)]
-    Z = (X - X.mean(0)) / X.std(0)
-    for cond, M in zip(conds, (X, Z), strict=True):
-        lam = np.linalg.eigvalsh(M.T @ M / len(M))
-        assert cond == pytest.approx(lam[1] / lam[0], rel=1e-3)
-    assert conds[0] > 1000 and conds[1] < 10
+    # condition numbers of A'A/n, A = [X, 1] (b moves too): raw, centred only, scaled only
+    # (population std), standardised
+    conds = {
+        name: float(c)
+        for name, c in re.findall(
+            r"^(raw|centred|scaled|standardised) .*condition number +(\S+)", printed, flags=re.M
+        )
+    }
+    mu, sd = X.mean(0), X.std(0)
+    variants = {"raw": X, "centred": X - mu, "scaled": X / sd, "standardised": (X - mu) / sd}
+    assert set(conds) == set(variants)
+    for name, M in variants.items():
+        A = np.c_[M, np.ones(len(M))]
+        lam = np.linalg.eigvalsh(A.T @ A / len(A))
+        assert conds[name] == pytest.approx(lam[-1] / lam[0], rel=2e-3), name
+        assert f"{conds[name]:.3g}".split("e")[0] in text, (name, conds[name])
+    assert conds["raw"] > 1e6 and conds["scaled"] > 1e4 and conds["centred"] < 1e3
+    assert conds["standardised"] < 10
     assert re.search(r"lr = 0.9 x 2/λmax: 500 full-batch steps", printed)
     assert re.search(r"lr = 1.1 x 2/λmax: the loss became inf", printed)
     # weights in original units
@@ -205,6 +255,51 @@ def check_real_data_numbers(outputs):
     exact_r2 = 1 - ((y_test - y_hat) ** 2).sum() / ((y_test - y_test.mean()) ** 2).sum()
     assert float(r2["closed form"]) == pytest.approx(exact_r2, abs=6e-4)
     assert abs(float(r2["SGD, scaled"]) - exact_r2) < 0.01
+
+    # the held-out R² over 200 random splits (torch's permutations, numpy's least squares)
+    def held_out_r2(values, split_seed):
+        perm = torch.randperm(len(values), generator=torch.Generator().manual_seed(split_seed))
+        fit, rest = values[perm[:n_train].numpy()], values[perm[n_train:].numpy()]
+        coef = np.linalg.lstsq(np.c_[fit[:, :-1], np.ones(len(fit))], fit[:, -1], rcond=None)[0]
+        y_true, y_fit = rest[:, -1], np.c_[rest[:, :-1], np.ones(len(rest))] @ coef
+        return 1 - ((y_true - y_fit) ** 2).sum() / ((y_true - y_true.mean()) ** 2).sum()
+
+    spread = re.search(
+        r"over 200 splits: mean (\S+), middle 90% (\S+) to (\S+), range (\S+) to (\S+)\n", printed
+    )
+    r2s = np.array([held_out_r2(data, seed) for seed in range(200)])
+    exact = [r2s.mean(), *np.quantile(r2s, [0.05, 0.95]), r2s.min(), r2s.max()]
+    np.testing.assert_allclose([float(v) for v in spread.groups()], exact, atol=2e-3)
+    r = np.corrcoef(data[:, 0], data[:, 2])[0, 1]
+    assert f"r = {r:.3f}, r² = {r**2:.3f}" in printed
+    for quoted in (*spread.groups()[:3], f"{r:.3f}", f"{r**2:.3f}"):
+        assert quoted in text, quoted
+    # the answers' numbers: exercise 1 (lr 4e-5 on raw features), 2 (lr 1.1), 3 (flipper only)
+    smallest = float(re.search(r"smallest possible training loss: (\S+)", printed).group(1))
+    residual = y - A @ theta
+    assert smallest == pytest.approx((residual**2).mean() / 2, rel=1e-3)
+    found = re.findall(r"exercise 1, seed \d: loss (\S+) = (\S+) x smallest", printed)
+    ex1 = [(float(loss), float(ratio)) for loss, ratio in found]
+    assert len(ex1) == 3
+    for loss, ratio in ex1:
+        assert ratio == pytest.approx(loss / smallest, rel=1e-2) and ratio > 1
+    ratios = sorted(ratio for _, ratio in ex1)
+    answers = text.split("<details>")[-1]
+    assert f"{ratios[0]:.2f}" in answers and f"{ratios[-1]:.2f}" in answers
+    ex2 = re.findall(r"exercise 2, seed \d, batch size +(\d+): loss (\S+)", printed)
+    assert len(ex2) == 6
+    small = sorted(float(loss) for size, loss in ex2 if size == "10")
+    for size, loss in ex2:
+        if size != "10":
+            assert float(loss) == pytest.approx(smallest, rel=1e-3)
+        assert float(loss) >= smallest * (1 - 1e-4)
+    for loss in (small[0], small[-1]):
+        assert f"{loss:.4g}".split("e")[0] in answers
+    ex3 = re.search(r"exercise 3: held-out R² (\S+) with flipper length only, (\S+)", printed)
+    flipper_only = held_out_r2(data[:, [0, 2]], 0)
+    assert float(ex3.group(1)) == pytest.approx(flipper_only, abs=1e-3)
+    assert float(ex3.group(2)) == pytest.approx(exact_r2, abs=1e-3)
+    assert ex3.group(1) in answers and ex3.group(2) in answers
 
 
 def check_3_4(nb, lang):
@@ -235,7 +330,7 @@ def check_3_4(nb, lang):
 
 
 def check_3_5(nb, lang):
-    check_real_data_numbers([text_of(c) for c in nb.cells if c.cell_type == "code"])
+    check_real_data_numbers([text_of(c) for c in nb.cells if c.cell_type == "code"], prose(nb))
 
 
 KEY_OUTPUTS = {
