@@ -370,6 +370,41 @@ def test_zh_prose_uses_full_width_punctuation(name):
         assert sentence_end not in text
 
 
+def zh_prose_without_code(name):
+    text = prose(read(ROOT / "zh" / f"{name}.ipynb"))
+    return re.sub(r"\$\$.*?\$\$|\$[^$]*\$|`[^`]*`", " ", text, flags=re.S)
+
+
+def test_zh_chapter_names_the_other_editions_words_once():
+    """偏置 and 自动微分 (d2l-zh 2.x) throughout; 偏差 and 自动求梯度 (the seed, d2l-zh 1.x)
+    only in the one sentence of 3.1 that names them."""
+    for old, new in (("偏差", "偏置"), ("自动求梯度", "自动微分")):
+        sentences = [
+            (name, s)
+            for name in CHAPTER
+            for s in re.split(r"。|\n", zh_prose_without_code(name))
+            if old in s
+        ]
+        assert len(sentences) == 1, (old, sentences)
+        name, sentence = sentences[0]
+        assert name.startswith("3.1-") and new in sentence and "第 2 版" in sentence
+
+
+@pytest.mark.parametrize("name", CHAPTER)
+def test_zh_spells_out_sgd_before_using_it(name):
+    text = zh_prose_without_code(name)
+    if "SGD" in text:
+        assert "随机梯度下降" in text[: text.index("SGD")], name
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_notebook_speaks_its_language_in_figures(path):
+    code = "\n".join(code_cells(path))
+    assert [m.group(2) for m in SET_LANGUAGE.finditer(code)] == [path.parent.name]
+    # axis labels come from the package (term, text) or are maths, never plain English
+    assert not re.search(r"(?:set_)?[xy]label\(\s*['\"][A-Za-z]", code)
+
+
 # --- the definitions 3.2 teaches inline behave exactly like the package's ------------
 
 
