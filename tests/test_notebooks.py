@@ -112,7 +112,7 @@ def check_3_1(nb, lang):
 
     cells = outputs(nb)
     printed = "".join(text for text, _ in cells)
-    # the normal equations (3.1.7), checked against numpy's least squares in float64
+    # the normal equations (3.1.14), checked against numpy's least squares in float64
     X = np.array([[80, 10], [120, 5], [60, 30], [100, 20], [150, 2]], dtype=float)
     y = np.array([240, 400, 150, 290, 520], dtype=float)
     theta = np.linalg.lstsq(np.c_[X, np.ones(5)], y, rcond=None)[0]
@@ -127,11 +127,52 @@ def check_3_1(nb, lang):
     captions = [i for i, c in enumerate(nb.cells) if "3.1.1**" in c.source]
     assert len(captions) == 1 and nb.cells[captions[0] - 1].cell_type == "code"
     assert sum("image/svg+xml" in o.get("data", {}) for o in nb.cells[captions[0] - 1].outputs)
-    # the vectorised gradient (3.1.13) equals autograd's
+    # the vectorised gradient (3.1.11) equals autograd's
     grads = re.findall(r"X_B\^T r = \[(.*?)\]\s+autograd: \[(.*?)\]", printed)
     assert grads and grads[0][0] == grads[0][1]
     assert re.search(r"1\^T r\s+= (\S+)\s+autograd: \1\n", printed)
     assert re.search(r"ratio: \d+", printed)  # the timing ran (its value is not asserted)
+    check_3_1_likelihood_and_exercises(printed, prose(nb))
+
+
+def check_3_1_likelihood_and_exercises(printed, text):
+    import numpy as np
+
+    # (3.1.17): the negative log-likelihood of Gaussian noise is (n/2) log(2πσ²) + Σℓ/σ²
+    gen = torch.Generator().manual_seed(1)
+    x = 10 * torch.rand(20, 1, generator=gen, dtype=torch.float64)
+    y = 2 * x + 3 + 1.5 * torch.randn(20, 1, generator=gen, dtype=torch.float64)
+    x, y = x.numpy().ravel(), y.numpy().ravel()
+    w_ls, b_ls = np.polyfit(x, y, 1)
+    found = re.search(r"least squares: w = (\S+), b = (\S+)", printed)
+    np.testing.assert_allclose([float(v) for v in found.groups()], [w_ls, b_ls], atol=1e-4)
+    constant = 20 / 2 * np.log(2 * np.pi * 1.5**2)
+    rows = re.findall(r"w = (\S+), b = (\S+): NLL +(\S+) +NLL - Σℓ/σ² = (\S+)", printed)
+    assert len(rows) == 3
+    for w, b, nll, gap in rows:
+        w, b = (w_ls, b_ls) if float(w) == round(w_ls, 2) else (float(w), float(b))
+        density = np.exp(-((y - w * x - b) ** 2) / (2 * 1.5**2)) / np.sqrt(2 * np.pi * 1.5**2)
+        assert float(nll) == pytest.approx(-np.log(density).sum(), abs=1e-3)
+        assert float(gap) == pytest.approx(constant, abs=1e-5)
+    assert min(float(r[2]) for r in rows) == float(rows[0][2])  # least squares: the smallest
+    # exercises 4, 5, 8: the best constant under squared, absolute and Huber (δ = 100) loss
+    prices = np.array([240.0, 400.0, 150.0, 290.0, 520.0])
+    low, high = prices.min(), prices.max()
+    for _ in range(60):  # bisection on the Huber loss's derivative, Σ clip(b - y, -δ, δ)
+        mid = (low + high) / 2
+        low, high = (mid, high) if np.clip(mid - prices, -100, 100).sum() < 0 else (low, mid)
+    best = dict(re.findall(r"(squared|absolute|Huber) +loss: smallest at b = (\S+)", printed))
+    expected = {"squared": prices.mean(), "absolute": np.median(prices), "Huber": low}
+    assert set(best) == set(expected)
+    for name, value in expected.items():
+        assert float(best[name]) == pytest.approx(value, abs=0.01), name
+        assert best[name] in text.split("<details>")[-1], name
+    # exercise 6: a repeated feature makes the normal equations' matrix singular
+    X = np.array([[80, 10], [120, 5], [60, 30], [100, 20], [150, 2]], dtype=float)
+    A = np.c_[X, 10.764 * X[:, 0], np.ones(5)]
+    assert f"rank of A^T A: {np.linalg.matrix_rank(A.T @ A)} of 4" in printed
+    assert "rank of A^T A: 3 of 4" in printed
+    assert "same predictions as with two features: True True" in printed
 
 
 def check_3_2(nb, lang):
