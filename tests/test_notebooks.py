@@ -19,7 +19,7 @@ import linreg_scratch
 ROOT = pathlib.Path(__file__).resolve().parent.parent / "notebooks"
 NOTEBOOKS = sorted(ROOT.glob("*/*.ipynb"))
 REFERENCE = "3.2-linear-regression-scratch"
-REAL_DATA = "3.5-real-data"
+REAL_DATA = "A2-real-data"
 
 
 def read(path):
@@ -81,6 +81,7 @@ def test_notebook_runs_top_to_bottom_in_a_fresh_kernel(path, tmp_path):
     nb = execute(nb, tmp_path, timeout=60)
     assert errors(nb) == []
     assert list(tmp_path.iterdir()) == []  # wrote no files
+    check_figures_are_numbered(nb, path)
     if path.stem == REFERENCE:
         printed = "".join(text_of(c) for c in nb.cells if c.cell_type == "code")
         losses = [float(x) for x in re.findall(r"epoch \d, loss (\S+)", printed)[:3]]
@@ -92,6 +93,29 @@ def test_notebook_runs_top_to_bottom_in_a_fresh_kernel(path, tmp_path):
 
 
 # --- what each chapter notebook must show: the numbers and figures its prose quotes ----
+
+FIGURE_OUTPUTS = {"image/svg+xml", "image/png", "application/vnd.jupyter.widget-view+json"}
+
+
+def check_figures_are_numbered(nb, path):
+    """Every cell that draws is followed by a caption "**图 N.k**" / "**Figure N.k**",
+    numbered 1, 2, ... in order, N being the notebook's own number (3.1, A1, ...)."""
+    number = path.stem.split("-")[0]
+    word = {"zh": "图", "en": "Figure"}[path.parent.name]
+    caption = re.compile(rf"\*\*{word} {re.escape(number)}\.(\d+)\*\*")
+    found = []
+    for i, cell in enumerate(nb.cells):
+        draws = cell.cell_type == "code" and (
+            mime_types(cell) & FIGURE_OUTPUTS or "linreg-sgd-player" in str(cell.outputs)
+        )
+        if draws:
+            following = nb.cells[i + 1] if i + 1 < len(nb.cells) else None
+            assert following is not None and following.cell_type == "markdown", (path, i)
+            match = caption.match(following.source)
+            assert match, (path, i, following.source[:80])
+            found.append(int(match.group(1)))
+    captions = sorted(int(m) for m in caption.findall(prose(nb)))  # no caption without a figure
+    assert found == list(range(1, len(found) + 1)) == captions, (path, found, captions)
 
 
 def outputs(nb):
@@ -378,7 +402,7 @@ KEY_OUTPUTS = {
     "3.1-linear-regression": check_3_1,
     REFERENCE: check_3_2,
     "3.3-linear-regression-concise": check_3_3,
-    "3.4-explore": check_3_4,
+    "A1-explore": check_3_4,
     REAL_DATA: check_3_5,
 }
 
@@ -399,7 +423,7 @@ def test_the_learning_rates_of_exercise_4_give_the_losses_its_answer_quotes(lr, 
 
 # zh prose: full-width punctuation next to Chinese characters (code, maths and links aside)
 HALF_WIDTH_NEXT_TO_CJK = re.compile(r"[\u4e00-\u9fff][,.:;?()!]|[,:;?()!][\u4e00-\u9fff]")
-CHAPTER = sorted({p.stem for p in NOTEBOOKS})  # every chapter, 3.4 and 3.5 included
+CHAPTER = sorted({p.stem for p in NOTEBOOKS})  # every chapter, the optional A1 and A2 included
 
 
 @pytest.mark.parametrize("name", CHAPTER)
