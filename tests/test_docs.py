@@ -211,6 +211,9 @@ def test_next_and_previous_stay_within_the_language(browser, server, lang):
     assert all(path.startswith(f"/{lang}/") for path in forward), forward
     chapters = [p for p in forward if "/notebooks/" in p]
     assert chapters == [f"/{lang}/notebooks/{name}.html" for name in NOTEBOOKS]
+    # the page after the last chapter is the API page, headed in the page's language
+    load(browser, f"{server}{forward[forward.index(chapters[-1]) + 1]}")
+    assert h1(browser) == {"zh": "API 参考", "en": "API reference"}[lang]
     backward = follow(f"{server}{forward[-1]}", "a.prev-page")
     assert backward == forward[::-1]
 
