@@ -14,7 +14,7 @@ def test_default_shapes_dtypes_and_dropped_rows():
     table = load_penguins()
     assert len(table) == 344
     kept = table[["flipper_length_mm", "bill_length_mm", "body_mass_g"]].dropna()
-    assert len(table) - len(kept) == 2  # as the docstring and notebook 3.5 say
+    assert len(table) - len(kept) == 2  # as the docstring and notebook A2 say
     assert features.shape == (len(kept), 2) and labels.shape == (len(kept), 1)
     assert features.dtype == labels.dtype == torch.float32
     expected = torch.tensor(kept.to_numpy(), dtype=torch.float32)

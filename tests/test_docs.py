@@ -211,6 +211,9 @@ def test_next_and_previous_stay_within_the_language(browser, server, lang):
     assert all(path.startswith(f"/{lang}/") for path in forward), forward
     chapters = [p for p in forward if "/notebooks/" in p]
     assert chapters == [f"/{lang}/notebooks/{name}.html" for name in NOTEBOOKS]
+    # the page after the last chapter is the API page, headed in the page's language
+    load(browser, f"{server}{forward[forward.index(chapters[-1]) + 1]}")
+    assert h1(browser) == {"zh": "API 参考", "en": "API reference"}[lang]
     backward = follow(f"{server}{forward[-1]}", "a.prev-page")
     assert backward == forward[::-1]
 
@@ -354,10 +357,10 @@ def test_a_phone_screen_shows_the_page_without_sideways_overflow(
 def test_the_sgd_animation_plays_on_the_3_4_page(browser, server, shots, lang):
     from selenium.webdriver.common.by import By
 
-    severe = load(browser, f"{server}/{lang}/notebooks/3.4-explore.html")
+    severe = load(browser, f"{server}/{lang}/notebooks/A1-explore.html")
     assert severe == [], severe
     players = browser.find_elements(By.CSS_SELECTOR, "article .linreg-sgd-player")
-    assert len(players) == 1, "the animation near the top of 3.4"
+    assert len(players) == 1, "the animation near the top of A1"
     player = players[0]
     frame = player.find_element(By.CSS_SELECTOR, "img.linreg-sgd-frame")
     count = player.find_element(By.CSS_SELECTOR, ".linreg-sgd-count")
@@ -371,7 +374,7 @@ def test_the_sgd_animation_plays_on_the_3_4_page(browser, server, shots, lang):
     play.click()
     time.sleep(1.0)  # about 6 frames at 150 ms each
     shown = int(frame.get_attribute("data-frame"))
-    browser.save_screenshot(str(shots / f"3.4-{lang}-playing.png"))
+    browser.save_screenshot(str(shots / f"A1-{lang}-playing.png"))
     assert 0 < shown < total and frame.get_attribute("src") != first_src
     player.find_element(By.CSS_SELECTOR, ".linreg-sgd-play").click()  # pause
     paused = frame.get_attribute("data-frame")
@@ -380,6 +383,6 @@ def test_the_sgd_animation_plays_on_the_3_4_page(browser, server, shots, lang):
     assert count.text == f"{int(paused) + 1} / {total}"
     player.find_element(By.CSS_SELECTOR, ".linreg-sgd-next").click()
     assert int(frame.get_attribute("data-frame")) == int(paused) + 1
-    print(f"\n3.4 {lang}: {total} frames; after 1 s of play frame {shown}, paused, stepped once")
+    print(f"\nA1 {lang}: {total} frames; after 1 s of play frame {shown}, paused, stepped once")
     # explore needs a kernel: the page shows its still picture, and nothing from a CDN
     assert "cdn.jsdelivr" not in browser.page_source

@@ -19,7 +19,7 @@ import linreg_scratch
 ROOT = pathlib.Path(__file__).resolve().parent.parent / "notebooks"
 NOTEBOOKS = sorted(ROOT.glob("*/*.ipynb"))
 REFERENCE = "3.2-linear-regression-scratch"
-REAL_DATA = "3.5-real-data"
+REAL_DATA = "A2-real-data"
 
 
 def read(path):
@@ -81,6 +81,7 @@ def test_notebook_runs_top_to_bottom_in_a_fresh_kernel(path, tmp_path):
     nb = execute(nb, tmp_path, timeout=60)
     assert errors(nb) == []
     assert list(tmp_path.iterdir()) == []  # wrote no files
+    check_figures_are_numbered(nb, path)
     if path.stem == REFERENCE:
         printed = "".join(text_of(c) for c in nb.cells if c.cell_type == "code")
         losses = [float(x) for x in re.findall(r"epoch \d, loss (\S+)", printed)[:3]]
@@ -92,6 +93,29 @@ def test_notebook_runs_top_to_bottom_in_a_fresh_kernel(path, tmp_path):
 
 
 # --- what each chapter notebook must show: the numbers and figures its prose quotes ----
+
+FIGURE_OUTPUTS = {"image/svg+xml", "image/png", "application/vnd.jupyter.widget-view+json"}
+
+
+def check_figures_are_numbered(nb, path):
+    """Every cell that draws is followed by a caption "**图 N.k**" / "**Figure N.k**",
+    numbered 1, 2, ... in order, N being the notebook's own number (3.1, A1, ...)."""
+    number = path.stem.split("-")[0]
+    word = {"zh": "图", "en": "Figure"}[path.parent.name]
+    caption = re.compile(rf"\*\*{word} {re.escape(number)}\.(\d+)\*\*")
+    found = []
+    for i, cell in enumerate(nb.cells):
+        draws = cell.cell_type == "code" and (
+            mime_types(cell) & FIGURE_OUTPUTS or "linreg-sgd-player" in str(cell.outputs)
+        )
+        if draws:
+            following = nb.cells[i + 1] if i + 1 < len(nb.cells) else None
+            assert following is not None and following.cell_type == "markdown", (path, i)
+            match = caption.match(following.source)
+            assert match, (path, i, following.source[:80])
+            found.append(int(match.group(1)))
+    captions = sorted(int(m) for m in caption.findall(prose(nb)))  # no caption without a figure
+    assert found == list(range(1, len(found) + 1)) == captions, (path, found, captions)
 
 
 def outputs(nb):
@@ -112,7 +136,7 @@ def check_3_1(nb, lang):
 
     cells = outputs(nb)
     printed = "".join(text for text, _ in cells)
-    # the normal equations (3.1.7), checked against numpy's least squares in float64
+    # the normal equations (3.1.14), checked against numpy's least squares in float64
     X = np.array([[80, 10], [120, 5], [60, 30], [100, 20], [150, 2]], dtype=float)
     y = np.array([240, 400, 150, 290, 520], dtype=float)
     theta = np.linalg.lstsq(np.c_[X, np.ones(5)], y, rcond=None)[0]
@@ -127,11 +151,52 @@ def check_3_1(nb, lang):
     captions = [i for i, c in enumerate(nb.cells) if "3.1.1**" in c.source]
     assert len(captions) == 1 and nb.cells[captions[0] - 1].cell_type == "code"
     assert sum("image/svg+xml" in o.get("data", {}) for o in nb.cells[captions[0] - 1].outputs)
-    # the vectorised gradient (3.1.13) equals autograd's
+    # the vectorised gradient (3.1.11) equals autograd's
     grads = re.findall(r"X_B\^T r = \[(.*?)\]\s+autograd: \[(.*?)\]", printed)
     assert grads and grads[0][0] == grads[0][1]
     assert re.search(r"1\^T r\s+= (\S+)\s+autograd: \1\n", printed)
     assert re.search(r"ratio: \d+", printed)  # the timing ran (its value is not asserted)
+    check_3_1_likelihood_and_exercises(printed, prose(nb))
+
+
+def check_3_1_likelihood_and_exercises(printed, text):
+    import numpy as np
+
+    # (3.1.17): the negative log-likelihood of Gaussian noise is (n/2) log(2πσ²) + Σℓ/σ²
+    gen = torch.Generator().manual_seed(1)
+    x = 10 * torch.rand(20, 1, generator=gen, dtype=torch.float64)
+    y = 2 * x + 3 + 1.5 * torch.randn(20, 1, generator=gen, dtype=torch.float64)
+    x, y = x.numpy().ravel(), y.numpy().ravel()
+    w_ls, b_ls = np.polyfit(x, y, 1)
+    found = re.search(r"least squares: w = (\S+), b = (\S+)", printed)
+    np.testing.assert_allclose([float(v) for v in found.groups()], [w_ls, b_ls], atol=1e-4)
+    constant = 20 / 2 * np.log(2 * np.pi * 1.5**2)
+    rows = re.findall(r"w = (\S+), b = (\S+): NLL +(\S+) +NLL - Σℓ/σ² = (\S+)", printed)
+    assert len(rows) == 3
+    for w, b, nll, gap in rows:
+        w, b = (w_ls, b_ls) if float(w) == round(w_ls, 2) else (float(w), float(b))
+        density = np.exp(-((y - w * x - b) ** 2) / (2 * 1.5**2)) / np.sqrt(2 * np.pi * 1.5**2)
+        assert float(nll) == pytest.approx(-np.log(density).sum(), abs=1e-3)
+        assert float(gap) == pytest.approx(constant, abs=1e-5)
+    assert min(float(r[2]) for r in rows) == float(rows[0][2])  # least squares: the smallest
+    # exercises 4, 5, 8: the best constant under squared, absolute and Huber (δ = 100) loss
+    prices = np.array([240.0, 400.0, 150.0, 290.0, 520.0])
+    low, high = prices.min(), prices.max()
+    for _ in range(60):  # bisection on the Huber loss's derivative, Σ clip(b - y, -δ, δ)
+        mid = (low + high) / 2
+        low, high = (mid, high) if np.clip(mid - prices, -100, 100).sum() < 0 else (low, mid)
+    best = dict(re.findall(r"(squared|absolute|Huber) +loss: smallest at b = (\S+)", printed))
+    expected = {"squared": prices.mean(), "absolute": np.median(prices), "Huber": low}
+    assert set(best) == set(expected)
+    for name, value in expected.items():
+        assert float(best[name]) == pytest.approx(value, abs=0.01), name
+        assert best[name] in text.split("<details>")[-1], name
+    # exercise 6: a repeated feature makes the normal equations' matrix singular
+    X = np.array([[80, 10], [120, 5], [60, 30], [100, 20], [150, 2]], dtype=float)
+    A = np.c_[X, 10.764 * X[:, 0], np.ones(5)]
+    assert f"rank of A^T A: {np.linalg.matrix_rank(A.T @ A)} of 4" in printed
+    assert "rank of A^T A: 3 of 4" in printed
+    assert "same predictions as with two features: True True" in printed
 
 
 def check_3_2(nb, lang):
@@ -150,6 +215,44 @@ def check_3_2(nb, lang):
     ]
     assert len(verdicts) == 4
     assert all(v.startswith("✓ ") for v in verdicts), verdicts
+    answers = [c.source for c in nb.cells if "<details>" in c.source][-1]
+    check_broadcasting_bug_replay(printed, answers)
+
+
+def check_broadcasting_bug_replay(printed, answers):
+    """Exercise 3 of 3.2: training with the loss that broadcasts to (10, 10), over many seeds.
+
+    The broken loss sums (ŷ_i - y_j)²/2 over every pair i, j of a batch; a random batch holds
+    a given pair i != j with probability (B-1)/(n-1). Its expectation is minimised by the least-
+    squares fit to the targets y_i (1 - (B-1)/(n-1))/B + (B-1) n ȳ / ((n-1) B), about
+    y_i/B + (1 - 1/B) ȳ: w near w_true/B. The seeds' mean lies within 3 standard errors."""
+    import numpy as np
+
+    found = re.search(r"w1, w2, b over (\d+) seeds: mean \[(.*?)\]\s+std \[(.*?)\]", printed)
+    seeds = int(found.group(1))
+    mean, std = (np.array([float(v) for v in g.split(",")]) for g in found.group(2, 3))
+    assert "loss shape: (10, 10)" in printed
+    torch.manual_seed(0)  # the notebook's data, drawn as its cells draw it
+    features = torch.randn(1000, 2, dtype=torch.float32)
+    labels = 2 * features[:, 0] - 3.4 * features[:, 1] + 4.2
+    labels += torch.normal(0, 0.01, size=labels.size())
+    X, y = features.double().numpy(), labels.double().numpy()
+    n, B = len(y), 10
+    same_batch = (B - 1) / (n - 1)
+    targets = (y * (1 - same_batch) + same_batch * n * y.mean()) / B
+    expected = np.linalg.lstsq(np.c_[X, np.ones(n)], targets, rcond=None)[0]
+    np.testing.assert_allclose(expected[:2], [0.2, -0.34], atol=0.01)
+    assert seeds >= 20 and np.all(std > 0)
+    assert np.all(np.abs(mean - expected) < 3 * std / np.sqrt(seeds) + 0.005), (mean, expected)
+    ex3 = answers.split("\n3. ")[1].split("\n4. ")[0]
+    for quoted in (
+        f"[{mean[0]:.2f}, {mean[1]:.2f}]",
+        f"{mean[2]:.2f}",
+        f"{std[0]:.2f}",
+        f"{std[1]:.2f}",
+        "[0.2, -0.34]",
+    ):
+        assert quoted in ex3, (quoted, ex3)
 
 
 def check_3_3(nb, lang):
@@ -164,8 +267,9 @@ def check_3_3(nb, lang):
     assert ".data" not in "\n".join(c.source for c in nb.cells if c.cell_type == "code")
 
 
-def check_real_data_numbers(outputs):
-    """3.5's printed numbers against numpy least squares on the table pandas reads."""
+def check_real_data_numbers(outputs, text):
+    """3.5's printed numbers against numpy least squares on the table pandas reads; the
+    numbers its prose (``text``) quotes are the printed ones."""
     import numpy as np
     from palmerpenguins import load_penguins
 
@@ -178,13 +282,24 @@ def check_real_data_numbers(outputs):
     n_train = int(0.8 * len(data))
     train, test = data[order[:n_train]], data[order[n_train:]]
     X, y = train[:, :2], train[:, 2]
-    # condition numbers of X'X/n, raw and standardised (population std)
-    conds = [float(c) for c in re.findall(r"condition number +(\S+)", printed)]
-    Z = (X - X.mean(0)) / X.std(0)
-    for cond, M in zip(conds, (X, Z), strict=True):
-        lam = np.linalg.eigvalsh(M.T @ M / len(M))
-        assert cond == pytest.approx(lam[1] / lam[0], rel=1e-3)
-    assert conds[0] > 1000 and conds[1] < 10
+    # condition numbers of A'A/n, A = [X, 1] (b moves too): raw, centred only, scaled only
+    # (population std), standardised
+    conds = {
+        name: float(c)
+        for name, c in re.findall(
+            r"^(raw|centred|scaled|standardised) .*condition number +(\S+)", printed, flags=re.M
+        )
+    }
+    mu, sd = X.mean(0), X.std(0)
+    variants = {"raw": X, "centred": X - mu, "scaled": X / sd, "standardised": (X - mu) / sd}
+    assert set(conds) == set(variants)
+    for name, M in variants.items():
+        A = np.c_[M, np.ones(len(M))]
+        lam = np.linalg.eigvalsh(A.T @ A / len(A))
+        assert conds[name] == pytest.approx(lam[-1] / lam[0], rel=2e-3), name
+        assert f"{conds[name]:.3g}".split("e")[0] in text, (name, conds[name])
+    assert conds["raw"] > 1e6 and conds["scaled"] > 1e4 and conds["centred"] < 1e3
+    assert conds["standardised"] < 10
     assert re.search(r"lr = 0.9 x 2/λmax: 500 full-batch steps", printed)
     assert re.search(r"lr = 1.1 x 2/λmax: the loss became inf", printed)
     # weights in original units
@@ -205,6 +320,51 @@ def check_real_data_numbers(outputs):
     exact_r2 = 1 - ((y_test - y_hat) ** 2).sum() / ((y_test - y_test.mean()) ** 2).sum()
     assert float(r2["closed form"]) == pytest.approx(exact_r2, abs=6e-4)
     assert abs(float(r2["SGD, scaled"]) - exact_r2) < 0.01
+
+    # the held-out R² over 200 random splits (torch's permutations, numpy's least squares)
+    def held_out_r2(values, split_seed):
+        perm = torch.randperm(len(values), generator=torch.Generator().manual_seed(split_seed))
+        fit, rest = values[perm[:n_train].numpy()], values[perm[n_train:].numpy()]
+        coef = np.linalg.lstsq(np.c_[fit[:, :-1], np.ones(len(fit))], fit[:, -1], rcond=None)[0]
+        y_true, y_fit = rest[:, -1], np.c_[rest[:, :-1], np.ones(len(rest))] @ coef
+        return 1 - ((y_true - y_fit) ** 2).sum() / ((y_true - y_true.mean()) ** 2).sum()
+
+    spread = re.search(
+        r"over 200 splits: mean (\S+), middle 90% (\S+) to (\S+), range (\S+) to (\S+)\n", printed
+    )
+    r2s = np.array([held_out_r2(data, seed) for seed in range(200)])
+    exact = [r2s.mean(), *np.quantile(r2s, [0.05, 0.95]), r2s.min(), r2s.max()]
+    np.testing.assert_allclose([float(v) for v in spread.groups()], exact, atol=2e-3)
+    r = np.corrcoef(data[:, 0], data[:, 2])[0, 1]
+    assert f"r = {r:.3f}, r² = {r**2:.3f}" in printed
+    for quoted in (*spread.groups()[:3], f"{r:.3f}", f"{r**2:.3f}"):
+        assert quoted in text, quoted
+    # the answers' numbers: exercise 1 (lr 4e-5 on raw features), 2 (lr 1.1), 3 (flipper only)
+    smallest = float(re.search(r"smallest possible training loss: (\S+)", printed).group(1))
+    residual = y - A @ theta
+    assert smallest == pytest.approx((residual**2).mean() / 2, rel=1e-3)
+    found = re.findall(r"exercise 1, seed \d: loss (\S+) = (\S+) x smallest", printed)
+    ex1 = [(float(loss), float(ratio)) for loss, ratio in found]
+    assert len(ex1) == 3
+    for loss, ratio in ex1:
+        assert ratio == pytest.approx(loss / smallest, rel=1e-2) and ratio > 1
+    ratios = sorted(ratio for _, ratio in ex1)
+    answers = text.split("<details>")[-1]
+    assert f"{ratios[0]:.2f}" in answers and f"{ratios[-1]:.2f}" in answers
+    ex2 = re.findall(r"exercise 2, seed \d, batch size +(\d+): loss (\S+)", printed)
+    assert len(ex2) == 6
+    small = sorted(float(loss) for size, loss in ex2 if size == "10")
+    for size, loss in ex2:
+        if size != "10":
+            assert float(loss) == pytest.approx(smallest, rel=1e-3)
+        assert float(loss) >= smallest * (1 - 1e-4)
+    for loss in (small[0], small[-1]):
+        assert f"{loss:.4g}".split("e")[0] in answers
+    ex3 = re.search(r"exercise 3: held-out R² (\S+) with flipper length only, (\S+)", printed)
+    flipper_only = held_out_r2(data[:, [0, 2]], 0)
+    assert float(ex3.group(1)) == pytest.approx(flipper_only, abs=1e-3)
+    assert float(ex3.group(2)) == pytest.approx(exact_r2, abs=1e-3)
+    assert ex3.group(1) in answers and ex3.group(2) in answers
 
 
 def check_3_4(nb, lang):
@@ -235,14 +395,14 @@ def check_3_4(nb, lang):
 
 
 def check_3_5(nb, lang):
-    check_real_data_numbers([text_of(c) for c in nb.cells if c.cell_type == "code"])
+    check_real_data_numbers([text_of(c) for c in nb.cells if c.cell_type == "code"], prose(nb))
 
 
 KEY_OUTPUTS = {
     "3.1-linear-regression": check_3_1,
     REFERENCE: check_3_2,
     "3.3-linear-regression-concise": check_3_3,
-    "3.4-explore": check_3_4,
+    "A1-explore": check_3_4,
     REAL_DATA: check_3_5,
 }
 
@@ -263,7 +423,7 @@ def test_the_learning_rates_of_exercise_4_give_the_losses_its_answer_quotes(lr, 
 
 # zh prose: full-width punctuation next to Chinese characters (code, maths and links aside)
 HALF_WIDTH_NEXT_TO_CJK = re.compile(r"[\u4e00-\u9fff][,.:;?()!]|[,:;?()!][\u4e00-\u9fff]")
-CHAPTER = sorted({p.stem for p in NOTEBOOKS})  # every chapter, 3.4 and 3.5 included
+CHAPTER = sorted({p.stem for p in NOTEBOOKS})  # every chapter, the optional A1 and A2 included
 
 
 @pytest.mark.parametrize("name", CHAPTER)
@@ -273,6 +433,41 @@ def test_zh_prose_uses_full_width_punctuation(name):
     assert HALF_WIDTH_NEXT_TO_CJK.findall(text) == []
     for sentence_end in ("有测试保证", "IPython 9"):  # no notes about our tests or versions
         assert sentence_end not in text
+
+
+def zh_prose_without_code(name):
+    text = prose(read(ROOT / "zh" / f"{name}.ipynb"))
+    return re.sub(r"\$\$.*?\$\$|\$[^$]*\$|`[^`]*`", " ", text, flags=re.S)
+
+
+def test_zh_chapter_names_the_other_editions_words_once():
+    """偏置 and 自动微分 (d2l-zh 2.x) throughout; 偏差 and 自动求梯度 (the seed, d2l-zh 1.x)
+    only in the one sentence of 3.1 that names them."""
+    for old, new in (("偏差", "偏置"), ("自动求梯度", "自动微分")):
+        sentences = [
+            (name, s)
+            for name in CHAPTER
+            for s in re.split(r"。|\n", zh_prose_without_code(name))
+            if old in s
+        ]
+        assert len(sentences) == 1, (old, sentences)
+        name, sentence = sentences[0]
+        assert name.startswith("3.1-") and new in sentence and "第 2 版" in sentence
+
+
+@pytest.mark.parametrize("name", CHAPTER)
+def test_zh_spells_out_sgd_before_using_it(name):
+    text = zh_prose_without_code(name)
+    if "SGD" in text:
+        assert "随机梯度下降" in text[: text.index("SGD")], name
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_notebook_speaks_its_language_in_figures(path):
+    code = "\n".join(code_cells(path))
+    assert [m.group(2) for m in SET_LANGUAGE.finditer(code)] == [path.parent.name]
+    # axis labels come from the package (term, text) or are maths, never plain English
+    assert not re.search(r"(?:set_)?[xy]label\(\s*['\"][A-Za-z]", code)
 
 
 # --- the definitions 3.2 teaches inline behave exactly like the package's ------------
