@@ -776,7 +776,7 @@ def test_import_linreg_scratch_does_not_load_check():
 
 # --- the package: one table of words, tied to the cases that use them ---------------------
 
-CHECK_DIR = ROOT / "linreg_scratch" / "check"
+CHECK_DIR = pathlib.Path(messages.__file__).parent  # the installed package (CI's wheel job)
 KEYLIKE = re.compile(r"^[a-z_]+\.[A-Za-z_]+$")  # "sgd.not_divided", "linreg.case"
 
 
@@ -811,6 +811,14 @@ def test_every_message_is_said_in_both_languages_with_the_same_placeholders():
     for key, message in messages.MESSAGES.items():  # a learner always reads these translated
         assert isinstance(message.mistake, messages.Words), key
         assert isinstance(message.hint, messages.Words), key
+
+
+def test_the_chinese_verdicts_use_d2l_zh_2s_words():
+    # 偏置 (bias) and 自动微分 (autograd), as the zh notebooks say; 偏差 also means the
+    # "bias" of bias-variance, and 自动求梯度 is the first edition's word
+    chinese = [t.zh for _, t in _templates() if isinstance(t, messages.Words)]
+    assert any("偏置" in zh for zh in chinese)
+    assert not [zh for zh in chinese if "偏差" in zh or "自动求梯度" in zh]
 
 
 def _calls_and_literals():

@@ -313,12 +313,12 @@ MESSAGES: dict[str, Message] = {
     ),
     # --- linreg -----------------------------------------------------------------------------
     "linreg.minus_bias": Message(
-        Words("subtracted bias", "减去了偏差"),
-        Words("The model adds the bias: X @ w + b.", "模型是加上偏差：X @ w + b。"),
+        Words("subtracted bias", "减去了偏置"),
+        Words("The model adds the bias: X @ w + b.", "模型是加上偏置：X @ w + b。"),
     ),
     "linreg.no_bias": Message(
-        Words("missing bias", "缺少偏差"),
-        Words("Add the bias: X @ w + b.", "加上偏差：X @ w + b。"),
+        Words("missing bias", "缺少偏置"),
+        Words("Add the bias: X @ w + b.", "加上偏置：X @ w + b。"),
     ),
     "linreg.transposed_X": Message(
         Words("transposed X", "X 被转置了"),
@@ -516,13 +516,13 @@ MESSAGES: dict[str, Message] = {
         ),
     ),
     "synthetic_data.no_bias": Message(
-        Words("bias missing", "缺少偏差"),
+        Words("bias missing", "缺少偏置"),
         Words("Labels are X @ w + b plus noise.", "标签是 X @ w + b 再加噪声。"),
         expected="b ≈ {b}",
         got=BIAS_FIT,
     ),
     "synthetic_data.bias": Message(
-        Words("wrong bias", "偏差不对"),
+        Words("wrong bias", "偏置不对"),
         Words("Labels are X @ w + b plus noise.", "标签是 X @ w + b 再加噪声。"),
         expected="b ≈ {b}",
         got=BIAS_FIT,
@@ -589,7 +589,7 @@ CHECKED: dict[str, list[Template]] = {
     ],
     "synthetic_data": [
         Words("features (n, d) ~ N(0, 1)", "特征 (n, d) ~ N(0, 1)"),
-        Words("weights and bias recovered by least squares", "最小二乘能还原权重和偏差"),
+        Words("weights and bias recovered by least squares", "最小二乘能还原权重和偏置"),
         Words("noise of standard deviation 0.01", "噪声标准差为 0.01"),
         Words(
             "labels {shapes} (both (n,) and (n, 1) are accepted)",
