@@ -41,11 +41,13 @@ class Sweep:
 
     def __str__(self) -> str:
         """One row per run: the value, its last finite loss and whether it diverged."""
-        rows = [f"{self.param_name:>12}  {'last loss':>12}  status"]
+        header = text("last loss", "最后的损失")
+        rows = [f"{self.param_name:>12}  {header:>12}  {text('status', '状态')}"]
         for value, ls, why in zip(self.values, self.losses, self.diverged, strict=True):
             finite = [v for v in ls if math.isfinite(v)]
             last = f"{finite[-1]:.3e}" if finite else "-"
-            rows.append(f"{value:>12g}  {last:>12}  {'diverged: ' + why if why else 'ok'}")
+            status = text("diverged: ", "发散：") + why if why else text("ok", "正常")
+            rows.append(f"{value:>12g}  {last:>12}  {status}")
         return "\n".join(rows)
 
     def plot(self, path: str | os.PathLike | None = None) -> Figure:

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from kernel import errors, execute, mime_types, text_of
 
 import linreg_scratch
+from linreg_scratch.lang import language
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent / "notebooks"
 NOTEBOOKS = sorted(ROOT.glob("*/*.ipynb"))
@@ -205,7 +206,7 @@ def check_3_2(nb, lang):
     assert sum(figures for _, figures in cells) >= 2  # figure 3.2.1 and 3.2.2, as SVG
     losses = [float(x) for x in re.findall(r"epoch \d, loss (\S+)", printed)[:3]]
     assert 0.02 < losses[0] < 0.06 and losses[2] < 1e-4  # "about 0.04", then near 5e-5
-    assert "FloatingPointError: training diverged" in printed
+    assert f"FloatingPointError: {DIVERGED[lang][0]}" in printed
     # the notebook's own definitions pass linreg_scratch.check
     verdicts = [
         text_of(c)
@@ -267,7 +268,14 @@ def check_3_3(nb, lang):
     assert ".data" not in "\n".join(c.source for c in nb.cells if c.cell_type == "code")
 
 
-def check_real_data_numbers(outputs, text):
+#: How a DivergenceError begins in each language, and how it names lr=0.03 too large.
+DIVERGED = {
+    "en": ("training diverged", "lr=0.03 is probably too large"),
+    "zh": ("训练发散", "学习率 lr=0.03 可能太大"),
+}
+
+
+def check_real_data_numbers(outputs, text, lang):
     """3.5's printed numbers against numpy least squares on the table pandas reads; the
     numbers its prose (``text``) quotes are the printed ones."""
     import numpy as np
@@ -275,7 +283,7 @@ def check_real_data_numbers(outputs, text):
 
     printed = "\n".join(outputs)
     assert "features: (342, 2)  labels: (342, 1)" in printed
-    assert "training diverged" in printed and "lr=0.03 is probably too large" in printed
+    assert all(words in printed for words in DIVERGED[lang])
     table = load_penguins()[["flipper_length_mm", "bill_length_mm", "body_mass_g"]].dropna()
     data = table.to_numpy(dtype=np.float64)
     order = torch.randperm(len(data), generator=torch.Generator().manual_seed(0)).numpy()
@@ -301,7 +309,7 @@ def check_real_data_numbers(outputs, text):
     assert conds["raw"] > 1e6 and conds["scaled"] > 1e4 and conds["centred"] < 1e3
     assert conds["standardised"] < 10
     assert re.search(r"lr = 0.9 x 2/λmax: 500 full-batch steps", printed)
-    assert re.search(r"lr = 1.1 x 2/λmax: the loss became inf", printed)
+    assert re.search(r"lr = 1.1 x 2/λmax: (the loss became inf|损失在.*变成了 inf)", printed)
     # weights in original units
     A = np.c_[X, np.ones(len(X))]
     theta = np.linalg.lstsq(A, y, rcond=None)[0]
@@ -313,13 +321,14 @@ def check_real_data_numbers(outputs, text):
         )
     }
     np.testing.assert_allclose(rows["closed form"], theta, atol=0.01, rtol=1e-4)
-    assert abs(rows["SGD, scaled"][0] - theta[0]) < 1.0  # g per mm of flipper
+    # near, not on: batches of 10 keep SGD jittering (a g/mm or so, run to run)
+    assert abs(rows["SGD, scaled"][0] - theta[0]) < 2.0  # g per mm of flipper
     # held-out R²
     r2 = dict(re.findall(r"(SGD, scaled|closed form) +held-out R² = (\S+)", printed))
     y_test, y_hat = test[:, 2], np.c_[test[:, :2], np.ones(len(test))] @ theta
     exact_r2 = 1 - ((y_test - y_hat) ** 2).sum() / ((y_test - y_test.mean()) ** 2).sum()
     assert float(r2["closed form"]) == pytest.approx(exact_r2, abs=6e-4)
-    assert abs(float(r2["SGD, scaled"]) - exact_r2) < 0.01
+    assert abs(float(r2["SGD, scaled"]) - exact_r2) < 0.02  # SGD jitters near the exact fit
 
     # the held-out R² over 200 random splits (torch's permutations, numpy's least squares)
     def held_out_r2(values, split_seed):
@@ -388,14 +397,18 @@ def check_3_4(nb, lang):
     assert float(re.search(r"largest relative error: (\S+)", printed).group(1)) < 1e-6
     # the landscapes and sweeps are drawn as SVG; the sweep tables never print inf
     assert sum(mime_types(c) >= {"image/svg+xml"} for c in cells) >= 4
-    table = sweep("lr", [0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 1.5, 2.5, 10])
-    assert str(table) in printed  # the same runs, recomputed here
-    assert "inf" not in str(table).replace("diverged: the loss became inf", "")
-    assert "training diverged" in printed and re.search(r"epoch 1 batch \d+", printed)
+    with language(lang):  # the table and the reasons in the notebook's language
+        table = sweep("lr", [0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 1.5, 2.5, 10])
+        shown = str(table)
+    assert shown in printed  # the same runs, recomputed here
+    assert "inf" not in re.sub(r"(the loss became|变成了) inf", "", shown)
+    assert DIVERGED[lang][0] in printed and re.search(r"epoch 1 batch \d+", printed)
 
 
 def check_3_5(nb, lang):
-    check_real_data_numbers([text_of(c) for c in nb.cells if c.cell_type == "code"], prose(nb))
+    check_real_data_numbers(
+        [text_of(c) for c in nb.cells if c.cell_type == "code"], prose(nb), lang
+    )
 
 
 KEY_OUTPUTS = {
