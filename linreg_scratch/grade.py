@@ -106,6 +106,15 @@ def run_notebook(nb: Any, timeout: float) -> tuple[dict[str, Any], list[str]]:
     from nbclient import NotebookClient
     from nbclient.exceptions import DeadKernelError
 
+    class _Client(NotebookClient):
+        """Remembers the cells it interrupted for running past the timeout."""
+
+        stopped: list = []
+
+        async def _async_handle_timeout(self, timeout, cell=None):
+            self.stopped = [*self.stopped, cell]
+            return await super()._async_handle_timeout(timeout, cell)
+
     nb = type(nb)(nb)  # the caller's notebook stays as it was
     nb.cells = list(nb.cells)
     notes: list[str] = []
@@ -116,7 +125,7 @@ def run_notebook(nb: Any, timeout: float) -> tuple[dict[str, Any], list[str]]:
 
         call = f"__linreg_scratch_extract({str(out)!r}, {NAMES!r})\ndel __linreg_scratch_extract\n"
         nb.cells.append(nbformat.v4.new_code_cell(EXTRACT + "\n\n" + call))
-        client = NotebookClient(
+        client = _Client(
             nb,
             timeout=timeout,
             kernel_name="python3",
@@ -135,7 +144,7 @@ def run_notebook(nb: Any, timeout: float) -> tuple[dict[str, Any], list[str]]:
             notes.append(
                 text("The kernel died while running the notebook.", "运行笔记本时内核崩溃了。")
             )
-        notes.extend(_cell_notes(nb.cells[:-1], timeout))
+        notes.extend(_cell_notes(nb.cells[:-1], client.stopped, timeout))
         if not out.exists():
             notes.append(
                 text(
@@ -153,24 +162,23 @@ def run_notebook(nb: Any, timeout: float) -> tuple[dict[str, Any], list[str]]:
     return rebuild(specs), notes
 
 
-def _cell_notes(cells: list, timeout: float) -> list[str]:
-    """One line per code cell that raised or ran out of time."""
+def _cell_notes(cells: list, stopped: list, timeout: float) -> list[str]:
+    """One line per code cell that raised or was ``stopped`` for running out of time."""
     notes, number = [], 0
     for cell in cells:
         if cell.cell_type != "code":
             continue
         number += 1
-        for output in cell.get("outputs", []):
-            if output.output_type != "error":
-                continue
-            if output.ename == "KeyboardInterrupt":  # what the kernel says when interrupted
-                notes.append(
-                    text(
-                        f"Code cell {number} was stopped after {timeout:g} s.",
-                        f"第 {number} 个代码单元格运行超过 {timeout:g} 秒，被停止。",
-                    )
+        if any(cell is other for other in stopped):
+            notes.append(
+                text(
+                    f"Code cell {number} was stopped after {timeout:g} s.",
+                    f"第 {number} 个代码单元格运行超过 {timeout:g} 秒，被停止。",
                 )
-            else:
+            )
+            continue
+        for output in cell.get("outputs", []):
+            if output.output_type == "error":
                 notes.append(
                     text(
                         f"Code cell {number} raised {output.ename}: {output.evalue}"[:300],

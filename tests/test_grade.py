@@ -278,7 +278,7 @@ def _solved(path):
     answers["synthetic_data"] = SYNTHETIC_DATA
     nb = nbformat.read(ROOT / "notebooks" / "en" / f"{ASSIGNMENT}.ipynb", 4)
     for cell in nb.cells:
-        if "raise NotImplementedError" in cell.source:
+        if cell.cell_type == "code" and "raise NotImplementedError" in cell.source:
             cell.source = answers[cell.source.split("(")[0][4:]]
     nbformat.write(nb, path)
 
@@ -306,7 +306,7 @@ def messy(tmp_path_factory):
         "--out",
         folder / "results.json",
         "--timeout",
-        3,
+        8,  # room for the first cell's imports on a busy machine
         "--points",
         "sgd=3",
     )
@@ -367,7 +367,7 @@ def test_a_messy_submission_is_graded_to_the_end(messy):
     assert "expected: " in tests["sgd"]["output"] and "hint: " in tests["sgd"]["output"]
     assert "0 of 4 cases passed" in tests["sgd"]["output"]
     assert "Code cell 4 raised ZeroDivisionError" in results["output"]
-    assert "Code cell 5 was stopped after 3 s." in results["output"]
+    assert "Code cell 5 was stopped after 8 s." in results["output"]
     assert seconds < 60  # the animation drew one frame, not 60
 
 
