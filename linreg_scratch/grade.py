@@ -109,10 +109,10 @@ def run_notebook(nb: Any, timeout: float) -> tuple[dict[str, Any], list[str]]:
     class _Client(NotebookClient):
         """Remembers the cells it interrupted for running past the timeout."""
 
-        stopped: list = []
+        stopped: list  # set before it runs
 
         async def _async_handle_timeout(self, timeout, cell=None):
-            self.stopped = [*self.stopped, cell]
+            self.stopped.append(cell)
             return await super()._async_handle_timeout(timeout, cell)
 
     nb = type(nb)(nb)  # the caller's notebook stays as it was
@@ -138,6 +138,7 @@ def run_notebook(nb: Any, timeout: float) -> tuple[dict[str, Any], list[str]]:
             },
             resources={"metadata": {"path": str(work)}},
         )
+        client.stopped = []
         try:
             client.execute(env={**os.environ, GRADING: "1"})
         except DeadKernelError:
@@ -220,7 +221,7 @@ def grade_notebook(
     space, notes = run_notebook(nb, timeout)
     with contextlib.redirect_stdout(io.StringIO()):  # what the learner's functions print
         results = check.grade(space, seconds=timeout)
-    tests = []
+    tests: list[dict[str, Any]] = []
     for name, result in results.items():
         tests.append(
             {
@@ -231,10 +232,10 @@ def grade_notebook(
                 "visibility": visibility,
             }
         )
-    passed = text("Functions checked:", "已检查的函数：") + " " + ", ".join(NAMES)
+    checked = text("Functions checked:", "已检查的函数：") + " " + ", ".join(NAMES)
     return {
-        "score": round(sum(t["score"] for t in tests), 4),
-        "output": "\n".join([passed, *notes]),
+        "score": round(sum(float(t["score"]) for t in tests), 4),
+        "output": "\n".join([checked, *notes]),
         "visibility": visibility,
         "tests": tests,
     }
