@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import math
 import numbers
+import os
 from collections.abc import Iterable, Sequence, Sized
-from typing import cast, overload
+from typing import NoReturn, cast, overload
 
 import torch
 
@@ -677,6 +678,44 @@ def not_together(name: str, value: object, other_name: str, others: tuple) -> No
             f"give either {name} (format strings such as 'ms--') or {other_name}, not both: "
             f"got {name}={value!r}, {other_name}={others!r}"
         )
+
+
+# --- files and command-line options -------------------------------------------------
+
+
+def number_text(text: str) -> object:
+    """Text from a command line as an int or a float if it reads as one, else the text
+    itself (which :func:`scalar` then refuses, naming the option)."""
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    return text
+
+
+def exists(name: str, path: os.PathLike) -> None:
+    """Require ``path`` to exist."""
+    if not os.path.exists(path):
+        raise ValueError(f"{name} {os.fspath(path)!r} does not exist")
+
+
+def not_a_notebook(path: os.PathLike, err: Exception) -> NoReturn:
+    """Refuse a file that nbformat cannot read as a notebook; ``err`` says why."""
+    first = str(err).strip().splitlines()[0][:200] if str(err).strip() else type(err).__name__
+    raise ValueError(f"{os.fspath(path)} is not a Jupyter notebook ({first})") from None
+
+
+def not_a_file(name: str, value: str | None, wanted: str) -> None:
+    """Require ``value`` (an option's path) not to be an existing file."""
+    if value is not None and os.path.isfile(value):
+        raise ValueError(f"{name} must be {wanted}, got the file {value!r}")
+
+
+def not_given(name: str, value: object, why: str) -> None:
+    """Refuse an option that does not apply here."""
+    if value is not None:
+        raise ValueError(f"{name} does not apply here: {why}")
 
 
 # --- training ------------------------------------------------------------------------

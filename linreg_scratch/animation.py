@@ -21,6 +21,7 @@ from typing import Any
 import torch
 
 from . import _checks, lang
+from .grading import grading
 from .lang import text
 from .record import Run, record_run
 from .tutorial import BATCH_SIZE, LR, NUM_EPOCHS
@@ -288,7 +289,8 @@ def animate_sgd(
     ``features: (n, 2)``, ``labels: (n, 1)`` or ``(n,)``. Trains linreg with
     :func:`train` from :func:`init_params` (both through ``generator``) and
     records every update; a long run is shown in at most ``frames`` frames spread
-    evenly over it. A run that diverges is shown up to its last finite point.
+    evenly over it (only the last while an autograder runs: :func:`~.grading.grading`).
+    A run that diverges is shown up to its last finite point.
 
     Example:
 
@@ -300,6 +302,8 @@ def animate_sgd(
     ([0, 8, 15, 22, 30], (31, 2))
     """
     frames = _checks.scalar("frames", frames, int, low=1)
+    if grading():  # an autograder shows the frames to no one: draw only the last
+        frames = 1
     _checks.two_features(_checks.tensor("features", features, ndim=2), "the animation")
     run = record_run(
         features, labels, lr=lr, batch_size=batch_size, num_epochs=num_epochs, generator=generator

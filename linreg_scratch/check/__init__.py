@@ -7,6 +7,8 @@ afterwards, and compares with the chapter's behaviour. It never raises because o
 learner's code: an exception, an endless generator or a wrong return type is reported.
 The result is truthy only when every case passed; ``.problems`` lists what went wrong,
 and it shows itself (terminal or Jupyter) as a short verdict that names the likely mistake.
+``.passed`` of ``.run`` cases passed, ``.score`` is that share (0 to 1), and
+``check.grade(globals())`` checks all five functions a notebook defines.
 
 Example:
 
@@ -26,6 +28,7 @@ compares tensors, and one module per checked function holds its cases.
 from __future__ import annotations
 
 from ._data_iter import data_iter
+from ._grade import grade
 from ._linreg import linreg
 from ._sgd import sgd
 from ._squared_loss import squared_loss
@@ -33,6 +36,6 @@ from ._synthetic_data import synthetic_data
 from ._verdict import Problem as Problem  # what Result.found holds
 from ._verdict import Result
 
-__all__ = ["Result", "data_iter", "linreg", "sgd", "squared_loss", "synthetic_data"]
+__all__ = ["Result", "data_iter", "grade", "linreg", "sgd", "squared_loss", "synthetic_data"]
 
 SEED = 20240601  # every case runs under this seed; a grader may set another

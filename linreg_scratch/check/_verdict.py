@@ -79,6 +79,8 @@ class Result:
     ``.outcomes`` holds one entry per case run, in order: ``None`` for a case that passed,
     else its :class:`Problem`. ``.found`` keeps the first problem of each distinct mistake,
     ``.problems`` says each in a sentence, ``.checked`` lists what the cases cover.
+    ``.passed`` of ``.run`` cases passed; ``.score`` is that share, from 0 to 1 (a grade's
+    partial credit: an nbgrader cell ending in ``check.sgd(sgd).score * 2`` earns 0 to 2).
     """
 
     def __init__(self, name: str, checked: list[str], outcomes: Sequence[Problem | None]):
@@ -94,6 +96,26 @@ class Result:
 
     def __bool__(self) -> bool:
         return not self.found
+
+    @property
+    def run(self) -> int:
+        """How many cases ran."""
+        return len(self.outcomes)
+
+    @property
+    def passed(self) -> int:
+        """How many cases passed."""
+        return sum(outcome is None for outcome in self.outcomes)
+
+    @property
+    def score(self) -> float:
+        """The share of cases passed, ``passed / run``: 1.0 when all passed, 0.0 when none."""
+        return self.passed / self.run if self.run else 0.0
+
+    def tally(self) -> str:
+        """``13 of 14 cases passed``, in the language it was checked in."""
+        with language(self.language):
+            return label("tally", passed=self.passed, run=self.run)
 
     def _rows(self) -> list[tuple[str, str]]:
         """The first problem's fields, each with its label, and how many problems follow."""

@@ -554,6 +554,32 @@ MESSAGES: dict[str, Message] = {
         expected=NOISE_WANT,
         got=Words("residual standard deviation {residual:.3g}", "残差标准差 {residual:.3g}"),
     ),
+    # --- check.grade: what is graded when the function itself cannot be -------------
+    "grade.missing": Message(
+        Words("not found", "未找到"),
+        Words(
+            "Define a function named {name} (spelled exactly so) and run its cell.",
+            "请定义名为 {name} 的函数（名字一字不差），并运行它所在的单元格。",
+        ),
+        expected=Words("a function named {name}", "名为 {name} 的函数"),
+    ),
+    "grade.package": Message(
+        Words("the package's own function, not yours", "这是本包自带的函数，不是你写的"),
+        Words(
+            "Write {name} yourself instead of taking it from linreg_scratch.",
+            "请自己实现 {name}，不要直接使用 linreg_scratch 里的。",
+        ),
+        expected=Words("your own {name}", "你自己写的 {name}"),
+    ),
+    "grade.too_slow": Message(
+        Words("too slow: stopped after {seconds:g} s", "太慢：{seconds:g} 秒后被停止"),
+        Words(
+            "Each call should take well under a second: look for a loop that never ends.",
+            "每次调用都应远不到一秒：检查有没有永不结束的循环。",
+        ),
+        expected=Words("every case within {seconds:g} s", "所有用例在 {seconds:g} 秒内完成"),
+        got=Words("still running after {seconds:g} s", "{seconds:g} 秒后仍在运行"),
+    ),
 }
 
 
@@ -617,6 +643,9 @@ LABELS: dict[str, Template] = {
     "expected": Words("  expected: ", "  应为："),
     "got": Words("  got:      ", "  得到："),
     "hint": Words("  hint:     ", "  提示："),
+    "tally": Words("{passed} of {run} cases passed", "{run} 个用例中通过 {passed} 个"),
+    "grade.case": Words("the names the notebook defines", "笔记本中定义的名字"),
+    "grade.nothing": Words("nothing named {name}", "没有名为 {name} 的东西"),
     "more": Words("{more} more problem(s) in .problems", "还有 {more} 个问题，见 .problems"),
     "aside": Words("  ({words})", "  （{words}）"),
     "tensor": Words("tensor of shape {shape} ({dtype})", "形状为 {shape} 的张量（{dtype}）"),

@@ -1,0 +1,403 @@
+"""Grading: a check's counts and score, check.grade, the assignment, python -m linreg_scratch.grade.
+
+The kernel tests grade submissions a student would hand in, all at once in two runs of
+the grader (module-scoped fixtures): kernels are slow to start.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import importlib.util
+import inspect
+import json
+import os
+import pathlib
+import random
+import subprocess
+import sys
+import time
+
+import nbformat
+import numpy as np
+import pytest
+import test_check as tc
+import torch
+
+import linreg_scratch
+from linreg_scratch import check, grade
+from linreg_scratch.grading import GRADING
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+ASSIGNMENT = "assignment-linear-regression-scratch"
+
+
+def _load_maker():
+    spec = importlib.util.spec_from_file_location(
+        "make_assignment", ROOT / "notebooks/make_assignment.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+# --- a verdict's counts and score ------------------------------------------------------
+
+
+def test_counts_and_score_of_known_verdicts():
+    # data_iter runs 6 sizes x 2 label shapes, one float64 case, one of three passes
+    only_float64_fails = check.data_iter(tc.iter_float32)
+    assert (only_float64_fails.passed, only_float64_fails.run) == (13, 14)
+    assert only_float64_fails.score == pytest.approx(13 / 14)
+    assert only_float64_fails.tally() == "13 of 14 cases passed"
+    no_bias = check.linreg(tc.linreg_no_bias)  # every one of the 6 cases adds no bias
+    assert (no_bias.passed, no_bias.run, no_bias.score) == (0, 6, 0.0)
+    assert check.linreg(tc.linreg_float32).passed == 5  # all but the float64 case
+    full = check.sgd(tc.sgd_seed)
+    assert (full.passed, full.run, full.score) == (4, 4, 1.0)
+
+
+@pytest.mark.parametrize(
+    ("name", "fn"),
+    [(name, fn) for name, cases in tc.WRONG.items() for fn, _ in cases],
+    ids=lambda v: getattr(v, "__name__", v),
+)
+def test_a_wrong_function_scores_below_one(name, fn):
+    result = getattr(check, name)(fn)
+    assert 0 <= result.passed < result.run
+    assert result.score == result.passed / result.run < 1
+    assert result.passed == len([o for o in result.outcomes if o is None])
+
+
+def test_an_nbgrader_cell_can_end_in_a_number():
+    cell = "result = check.sgd(sgd)\nprint(result)\nresult.score * 3"
+    namespace = {"check": check, "sgd": tc.sgd_divided_twice}
+    exec(cell.rsplit("\n", 1)[0], namespace)
+    assert eval(cell.rsplit("\n", 1)[1], namespace) == 0.0
+    namespace["sgd"] = tc.sgd_d2l2
+    exec(cell.rsplit("\n", 1)[0], namespace)
+    assert eval(cell.rsplit("\n", 1)[1], namespace) == 3.0
+
+
+# --- check.grade over a namespace -------------------------------------------------------
+
+
+def test_grade_checks_every_function_a_namespace_defines():
+    results = check.grade(
+        {
+            "synthetic_data": tc.synthetic_no_noise,
+            "data_iter": tc.iter_seed,
+            "linreg": linreg_scratch.linreg,  # the package's, not the learner's
+            "sgd": 3,
+        }
+    )
+    assert list(results) == ["synthetic_data", "data_iter", "linreg", "squared_loss", "sgd"]
+    assert results["data_iter"].score == 1.0
+    assert "no noise" in str(results["synthetic_data"]).splitlines()[0]
+    assert str(results["linreg"]).startswith("✗ linreg: the package's own function")
+    assert str(results["squared_loss"]).startswith("✗ squared_loss: not found")
+    assert "got:      int 3" in str(results["sgd"])
+    assert [r.score for r in results.values()][2:] == [0.0, 0.0, 0.0]
+
+
+def test_grade_stops_a_function_that_never_returns():
+    def linreg(X, w, b):
+        while True:
+            with contextlib.suppress(BaseException):  # swallows the first stop: stopped again
+                pass
+
+    start = time.monotonic()
+    result = check.grade({"linreg": linreg}, seconds=0.5)["linreg"]
+    assert time.monotonic() - start < 5
+    assert str(result).startswith("✗ linreg: too slow: stopped after 0.5 s")
+    assert result.score == 0.0
+
+
+def test_grade_survives_a_function_that_exits():
+    result = check.grade({"linreg": lambda X, w, b: sys.exit(3)})["linreg"]
+    assert "SystemExit: 3" in str(result) and result.score == 0.0
+
+
+# --- copying a notebook's functions out of its namespace -------------------------------
+
+
+def _copied(namespace: dict) -> dict:
+    """What the grader rebuilds from ``namespace`` after EXTRACT ran in it."""
+    path = pathlib.Path(namespace.pop("__path__"))
+    exec(grade.EXTRACT + f"\n__linreg_scratch_extract({str(path)!r}, {grade.NAMES!r})", namespace)
+    import pickle
+
+    _, specs = pickle.loads(path.read_bytes())
+    return grade.rebuild(specs)
+
+
+@pytest.mark.parametrize(
+    ("name", "fn", "diagnosis"),
+    [(name, fn, words) for name, cases in tc.WRONG.items() for fn, words in cases],
+    ids=lambda v: getattr(v, "__name__", None) if callable(v) else None,
+)
+def test_each_mistake_survives_the_copy_out_of_the_notebook(tmp_path, name, fn, diagnosis):
+    source = inspect.getsource(fn).replace(f"def {fn.__name__}(", f"def {name}(", 1)
+    namespace = {"torch": torch, "random": random, "np": np, "__path__": tmp_path / "f.pickle"}
+    exec(source, namespace)
+    copied = _copied(namespace)
+    assert copied[name] is not namespace[name] and copied[name].__globals__ is copied
+    result = check.grade(copied)[name]
+    assert diagnosis in str(result).splitlines()[0]
+    assert result.score == getattr(check, name)(fn).score
+
+
+def test_the_copy_takes_helpers_modules_and_values_but_not_the_kernel_state(tmp_path):
+    namespace = {"__path__": tmp_path / "f.pickle"}
+    exec(
+        "import torch as T\nHALF = 2.0\n"
+        "def _sq(d):\n    return T.square(d) / HALF\n"
+        "def squared_loss(y_hat, y):\n    return _sq(y_hat - y.reshape(y_hat.shape))\n"
+        "class Thing:\n    pass\nthing = Thing()\n",
+        namespace,
+    )
+    copied = _copied(namespace)
+    assert copied["T"] is torch and copied["HALF"] == 2.0 and callable(copied["_sq"])
+    assert "thing" not in copied and "Thing" not in copied  # not used by the five
+    assert check.grade(copied)["squared_loss"].score == 1.0
+
+
+# --- the assignment notebook ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_assignment_is_what_the_script_makes_from_3_2(lang):
+    committed = (ROOT / "notebooks" / lang / f"{ASSIGNMENT}.ipynb").read_text(encoding="utf-8")
+    assert _load_maker().text_of(lang) == committed
+
+
+def test_the_script_refuses_a_solution_it_no_longer_recognises(monkeypatch):
+    maker = _load_maker()
+    monkeypatch.setattr(maker, "INLINE_DATA", "features = something else\n")
+    with pytest.raises(ValueError, match="expected one data cell"):
+        maker.build("en")
+
+
+def test_the_assignment_leaves_each_function_as_a_stub_with_a_check_after_it():
+    nb = nbformat.read(ROOT / "notebooks" / "en" / f"{ASSIGNMENT}.ipynb", as_version=4)
+    code = [c.source for c in nb.cells if c.cell_type == "code"]
+    for name in grade.NAMES:
+        at = next(i for i, s in enumerate(code) if s.startswith(f"def {name}("))
+        assert 'raise NotImplementedError("write ' in code[at]
+        assert code[at + 1].endswith(f"check.{name}({name})")
+        namespace = {}
+        exec(code[at], namespace)
+        with pytest.raises(NotImplementedError, match=f"write {name}: .* / "):
+            namespace[name](*[None] * namespace[name].__code__.co_argcount)
+
+
+# --- animations under an autograder ----------------------------------------------------
+
+
+def test_animate_sgd_draws_one_frame_under_an_autograder(monkeypatch):
+    gen = torch.Generator().manual_seed(0)
+    features, labels = linreg_scratch.synthetic_data([2, -3.4], 4.2, 40, generator=gen)
+    for variable in (GRADING, "NBGRADER_EXECUTION"):
+        monkeypatch.delenv(GRADING, raising=False)
+        monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+        assert len(linreg_scratch.animate_sgd(features, labels, frames=4, num_epochs=1)) == 4
+        monkeypatch.setenv(variable, "autograde")
+        assert len(linreg_scratch.animate_sgd(features, labels, frames=4, num_epochs=1)) == 1
+
+
+# --- the command: bad input --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("make", "args", "words"),
+    [
+        (None, [], "does not exist"),
+        ("not json at all", [], "is not a Jupyter notebook"),
+        ('{"cells": 3}', [], "is not a Jupyter notebook"),
+        (None, ["--points", "sdg=2"], "--points NAME must be one of ("),
+        (None, ["--points", "two"], "--points N must be a finite number > 0, got 'two'"),
+        (None, ["--points", "-1"], "--points N must be a finite number > 0, got -1"),
+        (None, ["--timeout", "0"], "--timeout must be a finite number > 0, got 0"),
+    ],
+)
+def test_a_bad_path_or_option_is_one_error_line_and_exit_2(tmp_path, capsys, make, args, words):
+    path = tmp_path / "submission.ipynb"
+    if make is not None:
+        path.write_text(make)
+    assert grade.main([str(path), *args]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("error: ") and words in err
+    if "--" not in words:
+        assert str(path) in err
+
+
+# --- the command on submissions (kernels) ----------------------------------------------
+
+MESSY = [
+    "import torch\nfrom linreg_scratch import animate_sgd, check\n"
+    "from linreg_scratch import synthetic_data as make\n"
+    "import linreg_scratch.check._compare as cmp",
+    inspect.getsource(tc.synthetic_d2l2).replace("synthetic_d2l2", "synthetic_data"),
+    inspect.getsource(tc.iter_randperm_split).replace("iter_randperm_split", "data_iter"),
+    "1 / 0",
+    "while True:\n    pass",
+    inspect.getsource(tc.linreg_mm).replace("linreg_mm", "linreg"),
+    inspect.getsource(tc.sgd_no_division).replace("sgd_no_division", "sgd"),
+    # a submission trying to grade itself
+    "check.sgd = lambda fn: check.linreg(linreg)\ncheck.grade = lambda *a, **k: {}\n"
+    "cmp.close = lambda a, b: True\ntorch.allclose = lambda *a, **k: True\n"
+    "print(check.sgd(sgd))",
+    "f, l = make([2, -3.4], 4.2, 1000)\nanimate_sgd(f, l)",  # 60 frames, unless graded
+]
+
+WRONG = {  # one mistake per function, each named in the verdict
+    "synthetic_data": (tc.synthetic_loud_noise, "wrong noise level"),
+    "data_iter": (tc.iter_in_order, "no shuffling"),
+    "linreg": (tc.linreg_no_bias, "missing bias"),
+    "squared_loss": (tc.loss_no_reshape, "broadcasting"),
+    "sgd": (tc.sgd_ascent, "gradient ascent"),
+}
+
+SYNTHETIC_DATA = """def synthetic_data(w, b, num_examples):
+    X = torch.normal(0, 1, (num_examples, len(w)))
+    y = X @ w + b
+    return X, y + torch.normal(0, 0.01, y.shape)
+"""
+
+
+def _notebook(sources, path):
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(s) for s in sources]
+    nbformat.write(nb, path)
+
+
+def _solved(path):
+    """The English assignment with every stub replaced by 3.2's definition."""
+    solution = nbformat.read(ROOT / "notebooks/en/3.2-linear-regression-scratch.ipynb", 4)
+    answers = {
+        c.source.split("(")[0][4:]: c.source for c in solution.cells if c.source.startswith("def ")
+    }
+    answers["synthetic_data"] = SYNTHETIC_DATA
+    nb = nbformat.read(ROOT / "notebooks" / "en" / f"{ASSIGNMENT}.ipynb", 4)
+    for cell in nb.cells:
+        if cell.cell_type == "code" and "raise NotImplementedError" in cell.source:
+            cell.source = answers[cell.source.split("(")[0][4:]]
+    nbformat.write(nb, path)
+
+
+def _grade(*args):
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env.pop(GRADING, None)
+    start = time.monotonic()
+    out = subprocess.run(
+        [sys.executable, "-m", "linreg_scratch.grade", *map(str, args)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    return out, time.monotonic() - start
+
+
+@pytest.fixture(scope="module")
+def messy(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("messy")
+    _notebook(MESSY, folder / "messy.ipynb")
+    out, seconds = _grade(
+        folder / "messy.ipynb",
+        "--out",
+        folder / "results.json",
+        "--timeout",
+        8,  # room for the first cell's imports on a busy machine
+        "--points",
+        "sgd=3",
+    )
+    return out, json.loads((folder / "results.json").read_text()), seconds
+
+
+@pytest.fixture(scope="module")
+def class_folder(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("class")
+    subs = folder / "submissions"
+    subs.mkdir()
+    wrong = [
+        inspect.getsource(fn).replace(f"def {fn.__name__}(", f"def {name}(")
+        for name, (fn, _) in WRONG.items()
+    ]
+    _notebook(["import random\nimport torch", *wrong], subs / "wrong.ipynb")
+    _solved(subs / "solved.ipynb")
+    stubs = (ROOT / "notebooks" / "zh" / f"{ASSIGNMENT}.ipynb").read_text(encoding="utf-8")
+    (subs / "stubs.ipynb").write_text(stubs, encoding="utf-8")
+    (subs / "broken.ipynb").write_text("my answers are in the email")
+    (subs / "notes.txt").write_text("not graded")
+    out, _ = _grade(
+        subs,
+        "--csv",
+        folder / "scores.csv",
+        "--out",
+        folder / "results",
+        "--points",
+        "2",
+        "--language",
+        "zh",
+    )
+    with open(folder / "scores.csv", newline="", encoding="utf-8") as f:
+        rows = {row["file"]: row for row in csv.DictReader(f)}
+    results = {p.stem: json.loads(p.read_text()) for p in (folder / "results").glob("*.json")}
+    return out, rows, results
+
+
+def _tests(results):
+    return {t["name"]: t for t in results["tests"]}
+
+
+@pytest.mark.slow
+def test_a_messy_submission_is_graded_to_the_end(messy):
+    out, results, seconds = messy
+    assert out.returncode == 0, out.stderr
+    tests = _tests(results)
+    assert list(tests) == grade.NAMES
+    for test in results["tests"]:
+        assert set(test) == {"name", "score", "max_score", "output", "visibility"}
+    assert results["score"] == sum(t["score"] for t in results["tests"]) == 3
+    # defined after the failing cell and the endless loop: still graded
+    assert [tests[n]["score"] for n in ("synthetic_data", "data_iter", "linreg")] == [1, 1, 1]
+    assert tests["squared_loss"]["score"] == 0 and "not found" in tests["squared_loss"]["output"]
+    # check, its helpers and torch patched in the notebook: the marks do not move
+    assert tests["sgd"]["max_score"] == 3 and tests["sgd"]["score"] == 0
+    assert tests["sgd"]["output"].startswith("✗ sgd: update not divided by the batch size")
+    assert "expected: " in tests["sgd"]["output"] and "hint: " in tests["sgd"]["output"]
+    assert "0 of 4 cases passed" in tests["sgd"]["output"]
+    assert "Code cell 4 raised ZeroDivisionError" in results["output"]
+    assert "Code cell 5 was stopped after 8 s." in results["output"]
+    assert seconds < 60  # the animation drew one frame, not 60
+
+
+@pytest.mark.slow
+def test_a_class_is_graded_into_a_csv(class_folder):
+    out, rows, results = class_folder
+    assert out.returncode == 0, out.stderr
+    assert set(rows) == {"broken.ipynb", "solved.ipynb", "stubs.ipynb", "wrong.ipynb"}
+    assert "is not a Jupyter notebook" in rows["broken.ipynb"]["error"]
+    assert float(rows["broken.ipynb"]["score"]) == 0 and "broken" not in results
+    assert float(rows["solved.ipynb"]["score"]) == 10 == float(rows["solved.ipynb"]["max_score"])
+    assert results["solved"]["score"] == 10
+    # the assignment as handed out: five stubs, found, zero marks, the stub's hint shown
+    assert float(rows["stubs.ipynb"]["score"]) == 0
+    for name, test in _tests(results["stubs"]).items():
+        assert test["score"] == 0 and f"NotImplementedError: write {name}" in test["output"]
+        assert "输入" in test["output"]  # --language zh
+    for name, (fn, _) in WRONG.items():
+        expected = 2 * getattr(check, name)(fn).score
+        assert float(rows["wrong.ipynb"][name]) == pytest.approx(expected, abs=1e-4)
+        assert expected < 2
+
+
+@pytest.mark.slow
+def test_each_wrong_function_gets_the_verdict_a_learner_reads(class_folder):
+    _, _, results = class_folder
+    tests = _tests(results["wrong"])
+    with linreg_scratch.lang.language("zh"):
+        for name, (fn, _) in WRONG.items():
+            verdict = str(getattr(check, name)(fn))
+            assert tests[name]["output"].startswith(verdict), name
