@@ -49,15 +49,18 @@ PHRASES_ZH = {
     "numbers": "数字",
     "the animation": "动画",
     "a loss landscape": "损失曲面图",
-    "explore": "explore",
-    "a Trajectory: callback(epoch, batch, params)": "Trajectory：callback(epoch, batch, params)",
+    "explore": "explore 函数",
+    "a Trajectory: callback(epoch, batch, params)": (
+        "Trajectory 对象：callback(epoch, batch, params)"
+    ),
     "True: a fresh random order, False: in order": "True：每次重新随机打乱，False：保持原顺序",
-    # fix, and the one name that is words
+    # fix, and the names that are words
     "pass one value per line of the plot": "请为图中的每条线传入一个值",
     "train for at least one epoch first": "请先训练至少一个迭代周期",
     "no time recorded yet; call stop() first": "还没有记录任何时间；请先调用 stop()",
     "it holds no runs; make one with sweep(...)": "它不含任何一次运行；请用 sweep(...) 生成",
     "this Sweep": "这个 Sweep",
+    "ls and colors": "ls 和 colors",
 }
 
 
@@ -1021,7 +1024,7 @@ def not_together(name: str, value: object, other_name: str, others: tuple) -> No
             _text(
                 f"give either {name} (format strings such as 'ms--') or {other_name}, not "
                 f"both: got {name}={value!r}, {other_name}={others!r}",
-                f"{name}（格式字符串，例如 'ms--'）和 {other_name} 只能给一个，不能同时给："
+                f"{name}（格式字符串，例如 'ms--'）和 {_zh(other_name)} 只能给一个，不能同时给："
                 f"实际得到 {name}={value!r}，{other_name}={others!r}",
             )
         )
