@@ -198,7 +198,7 @@ def fits_in_memory(name: str, value: int, shape: tuple[int, ...]) -> None:
 def _bytes(size: int) -> str:
     """``size`` bytes in the largest binary unit that keeps the number >= 1: "256 GiB"."""
     amount = float(size)
-    for unit in ("bytes", "KiB", "MiB", "GiB", "TiB"):
+    for unit in (_text("bytes", "字节"), "KiB", "MiB", "GiB", "TiB"):
         if amount < 1024:
             return f"{amount:.3g} {unit}"
         amount /= 1024
@@ -846,7 +846,7 @@ def how_many(name: str, got: int, wanted: int, unit: str, why: str) -> None:
 def nonempty(name: str, value: Sized, fix: str) -> None:
     """Require at least one item in ``value``; ``fix`` says how to get one."""
     if len(value) == 0:
-        raise ValueError(_text(f"{name} is empty: {fix}", f"{_zh(name)}为空：{_zh(fix)}"))
+        raise ValueError(_text(f"{name} is empty: {fix}", f"{_zh(name)} 为空：{_zh(fix)}"))
 
 
 def items(name: str, value: object, what: str) -> list:

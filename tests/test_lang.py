@@ -166,6 +166,7 @@ def _nan_at_row_1():
         ),
         (lambda: lang.set_language("fr"), "language 必须是 ('en', 'zh') 之一，实际得到 'fr'"),
     ],
+    ids=["lr", "batch_size", "seed", "b-bound", "b-shape", "nan", "y-count", "empty", "language"],
 )
 def test_refusals_read_as_written_in_chinese(call, chinese):
     assert _refusal_in_chinese(call) == chinese
