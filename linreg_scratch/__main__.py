@@ -9,6 +9,7 @@ import torch
 
 from . import _checks, tutorial
 from .data import synthetic_data
+from .lang import get_language, text
 from .loss import squared_loss
 from .model import init_params, linreg
 from .record import Trajectory
@@ -23,7 +24,16 @@ _IN_MEMORY = "the data must fit in memory"
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str):  # one line, no usage block
-        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+        if get_language() == "zh" and message.startswith("argument "):  # argparse's prefix
+            flag, _, rest = message.removeprefix("argument ").partition(": ")
+            message = f"参数 {flag}：{rest}"
+        self.exit(
+            2,
+            text(
+                f"{self.prog}: error: {message} (see --help)\n",
+                f"{self.prog}：错误：{message}（见 --help）\n",
+            ),
+        )
 
 
 def _number(name: str, kind: type[int] | type[float], **bounds):
@@ -49,8 +59,12 @@ def _number(name: str, kind: type[int] | type[float], **bounds):
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(
         prog="python -m linreg_scratch",
-        description="Generate y = Xw + b + noise, fit w and b with mini-batch SGD, "
-        "and compare them with the truth (defaults: the tutorial's).",
+        description=text(
+            "Generate y = Xw + b + noise, fit w and b with mini-batch SGD, "
+            "and compare them with the truth (defaults: the tutorial's).",
+            "生成 y = Xw + b + 噪声，用小批量随机梯度下降拟合 w 和 b，"
+            "并与真实值比较（默认值与教程相同）。",
+        ),
     )
     p.add_argument(
         "--num-examples",
@@ -63,7 +77,10 @@ def build_parser() -> argparse.ArgumentParser:
         type=_number("D", int, low=1, high=MAX_INPUTS, why=_IN_MEMORY),
         default=2,
         metavar="D",
-        help="features per example; true w is [2, -3.4] for D=2, otherwise drawn from the seed",
+        help=text(
+            "features per example; true w is [2, -3.4] for D=2, otherwise drawn from the seed",
+            "每个样本的特征数；D=2 时真实 w 为 [2, -3.4]，否则由随机种子生成",
+        ),
     )
     p.add_argument(
         "--noise",
@@ -78,7 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--epochs",
         type=_number("EPOCHS", int, low=1),
         default=None,
-        help="default: 3, or 30 for penguins",
+        help=text("default: 3, or 30 for penguins", "默认值：3，penguins 数据为 30"),
     )
     p.add_argument(
         "--seed",
@@ -86,19 +103,31 @@ def build_parser() -> argparse.ArgumentParser:
         default=0,
     )
     p.add_argument(
-        "--plot", metavar="FILE", help="save the loss curve and the fit (.svg, .png or .pdf)"
+        "--plot",
+        metavar="FILE",
+        help=text(
+            "save the loss curve and the fit (.svg, .png or .pdf)",
+            "保存损失曲线和拟合结果图（.svg、.png 或 .pdf）",
+        ),
     )
     p.add_argument(
         "--data",
         choices=["synthetic", "penguins"],
         default="synthetic",
-        help="penguins: body mass (g) from flipper and bill length (mm), real measurements, "
-        "features standardised (needs pip install 'linreg-scratch[data]')",
+        help=text(
+            "penguins: body mass (g) from flipper and bill length (mm), real measurements, "
+            "features standardised (needs pip install 'linreg-scratch[data]')",
+            "penguins：由鳍长和喙长（mm）预测体重（g），真实测量数据，特征已标准化"
+            "（需要 pip install 'linreg-scratch[data]'）",
+        ),
     )
     p.add_argument(
         "--animate",
         metavar="FILE",
-        help="save an animation of the SGD path (.gif or .html; two inputs only)",
+        help=text(
+            "save an animation of the SGD path (.gif or .html; two inputs only)",
+            "保存 SGD 路径的动画（.gif 或 .html；仅限两个输入）",
+        ),
     )
     return p
 
@@ -121,9 +150,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.plot is not None:  # checked before training, not after it
         try:
-            _checks.figure_path("--plot: file", args.plot)
+            _checks.figure_path(text("--plot: file", "--plot：文件"), args.plot)
         except (TypeError, ValueError) as err:
-            parser.error(f"argument {err}")
+            parser.error(text(f"argument {err}", f"参数 {err}"))
     if args.data == "penguins":
         return _penguins(args, parser)
     args.epochs = tutorial.NUM_EPOCHS if args.epochs is None else args.epochs
@@ -136,25 +165,40 @@ def main(argv: list[str] | None = None) -> int:
             why="the data must fit in memory",
         )
     except ValueError as err:
-        parser.error(f"argument --num-examples/--num-inputs: {err}")
+        parser.error(
+            text(
+                f"argument --num-examples/--num-inputs: {err}",
+                f"参数 --num-examples/--num-inputs：{err}",
+            )
+        )
     if args.animate:
         from .animation import animation_suffix
 
         if args.num_inputs != 2:
-            parser.error("argument --animate: needs --num-inputs 2 (a landscape over w1, w2)")
+            parser.error(
+                text(
+                    "argument --animate: needs --num-inputs 2 (a landscape over w1, w2)",
+                    "参数 --animate：需要 --num-inputs 2（画的是 w1、w2 上的损失曲面）",
+                )
+            )
         try:
             animation_suffix(args.animate)
         except (TypeError, ValueError) as err:
-            parser.error(f"argument --animate: {err}")
+            parser.error(text(f"argument --animate: {err}", f"参数 --animate：{err}"))
     gen = torch.Generator().manual_seed(args.seed)
     true_w = _true_weights(args.num_inputs, gen)
     features, labels = synthetic_data(true_w, TRUE_B, args.num_examples, args.noise, generator=gen)
     replay = torch.Generator().set_state(gen.get_state())  # the animation retraces this run
     w, b = init_params(args.num_inputs, generator=gen)
     print(
-        f"linear regression from scratch: {args.num_examples} examples, "
-        f"{args.num_inputs} inputs, noise {args.noise:g}, batch size {args.batch_size}, "
-        f"lr {args.lr:g}, {args.epochs} epochs, seed {args.seed}"
+        text(
+            f"linear regression from scratch: {args.num_examples} examples, "
+            f"{args.num_inputs} inputs, noise {args.noise:g}, batch size {args.batch_size}, "
+            f"lr {args.lr:g}, {args.epochs} epochs, seed {args.seed}",
+            f"从零实现线性回归：{args.num_examples} 个样本，{args.num_inputs} 个输入，"
+            f"噪声 {args.noise:g}，批量大小 {args.batch_size}，学习率 {args.lr:g}，"
+            f"{args.epochs} 个迭代周期，随机种子 {args.seed}",
+        )
     )
     # the path of w feeds the landscape panel of the plot (two inputs only)
     trajectory = Trajectory([w, b]) if args.plot and args.num_inputs == 2 else None
@@ -177,21 +221,31 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     w_hat, b_hat = w.detach().reshape(-1), float(b.detach())
     w_err = (w_hat - true_w).abs()
-    print(f"true w:    {_fmt(true_w)}")
-    print(f"learned w: {_fmt(w_hat)}  max |error| {w_err.max():.2e}")
-    print(f"true b:    {TRUE_B:.4f}")
-    print(f"learned b: {b_hat:.4f}  |error| {abs(b_hat - TRUE_B):.2e}")
+    print(text(f"true w:    {_fmt(true_w)}", f"真实的 w：  {_fmt(true_w)}"))
+    print(
+        text(
+            f"learned w: {_fmt(w_hat)}  max |error| {w_err.max():.2e}",
+            f"学到的 w：  {_fmt(w_hat)}  最大 |误差| {w_err.max():.2e}",
+        )
+    )
+    print(text(f"true b:    {TRUE_B:.4f}", f"真实的 b：  {TRUE_B:.4f}"))
+    print(
+        text(
+            f"learned b: {b_hat:.4f}  |error| {abs(b_hat - TRUE_B):.2e}",
+            f"学到的 b：  {b_hat:.4f}  |误差| {abs(b_hat - TRUE_B):.2e}",
+        )
+    )
     if args.plot:
         from .plot import plot_training
 
         plot_training(losses, features, labels, w, b, path=args.plot, trajectory=trajectory)
-        print(f"plot saved to {args.plot}")
+        print(text(f"plot saved to {args.plot}", f"图已保存到 {args.plot}"))
     if args.animate:
         from .animation import animate_sgd
 
         settings = {"lr": args.lr, "batch_size": args.batch_size, "num_epochs": args.epochs}
         animate_sgd(features, labels, generator=replay, **settings).save(args.animate)
-        print(f"animation saved to {args.animate}")
+        print(text(f"animation saved to {args.animate}", f"动画已保存到 {args.animate}"))
     return 0
 
 
@@ -203,7 +257,13 @@ def _penguins(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 
     for flag in ("num_examples", "num_inputs", "noise", "animate"):
         if getattr(args, flag) != parser.get_default(flag):
-            parser.error(f"argument --{flag.replace('_', '-')}: applies to --data synthetic only")
+            option = f"--{flag.replace('_', '-')}"
+            parser.error(
+                text(
+                    f"argument {option}: applies to --data synthetic only",
+                    f"参数 {option}：只适用于 --data synthetic",
+                )
+            )
     epochs = 30 if args.epochs is None else args.epochs
     try:
         features, labels = penguins()
@@ -215,9 +275,15 @@ def _penguins(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     w, b = init_params(2, generator=gen)
     trajectory = Trajectory([w, b]) if args.plot else None
     print(
-        f"penguins: body mass (g) from flipper and bill length (mm), {len(features)} penguins "
-        f"(rows with a missing value dropped); features standardised to mean 0, std 1; "
-        f"batch size {args.batch_size}, lr {args.lr:g}, {epochs} epochs, seed {args.seed}"
+        text(
+            f"penguins: body mass (g) from flipper and bill length (mm), {len(features)} "
+            f"penguins (rows with a missing value dropped); features standardised to mean 0, "
+            f"std 1; batch size {args.batch_size}, lr {args.lr:g}, {epochs} epochs, "
+            f"seed {args.seed}",
+            f"penguins：由鳍长和喙长（mm）预测体重（g），共 {len(features)} 只企鹅（已删除有"
+            f"缺失值的行）；特征已标准化为均值 0、标准差 1；批量大小 {args.batch_size}，"
+            f"学习率 {args.lr:g}，{epochs} 个迭代周期，随机种子 {args.seed}",
+        )
     )
     try:
         losses = train(
@@ -238,16 +304,36 @@ def _penguins(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         return 1
     w_orig, b_orig = unscale(w, b, mean, std)
     w_exact, b_exact = closed_form(features, labels)
-    print("in original units (g per mm of flipper, g per mm of bill; g):")
-    print(f"learned w: {_fmt(w_orig.reshape(-1))}  b: {float(b_orig):.2f}")
-    print(f"exact w:   {_fmt(w_exact.reshape(-1))}  b: {float(b_exact):.2f}  (closed form)")
+    print(
+        text(
+            "in original units (g per mm of flipper, g per mm of bill; g):",
+            "换回原始单位（每 mm 鳍长对应的 g，每 mm 喙长对应的 g；g）：",
+        )
+    )
+    print(
+        text(
+            f"learned w: {_fmt(w_orig.reshape(-1))}  b: {float(b_orig):.2f}",
+            f"学到的 w：{_fmt(w_orig.reshape(-1))}  b：{float(b_orig):.2f}",
+        )
+    )
+    print(
+        text(
+            f"exact w:   {_fmt(w_exact.reshape(-1))}  b: {float(b_exact):.2f}  (closed form)",
+            f"精确的 w：{_fmt(w_exact.reshape(-1))}  b：{float(b_exact):.2f}（闭式解）",
+        )
+    )
     exact_loss = squared_loss(linreg(features, w_exact, b_exact), labels).mean()
-    print(f"loss: learned {losses[-1]:.1f}, exact {float(exact_loss):.1f}")
+    print(
+        text(
+            f"loss: learned {losses[-1]:.1f}, exact {float(exact_loss):.1f}",
+            f"损失：学到的 {losses[-1]:.1f}，精确的 {float(exact_loss):.1f}",
+        )
+    )
     if args.plot:
         from .plot import plot_training
 
         plot_training(losses, scaled, labels, w, b, path=args.plot, trajectory=trajectory)
-        print(f"plot saved to {args.plot}")
+        print(text(f"plot saved to {args.plot}", f"图已保存到 {args.plot}"))
     return 0
 
 

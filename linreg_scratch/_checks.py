@@ -2,7 +2,9 @@
 
 Each check raises early, with a message that names the argument, what was
 expected and what arrived, so a learner sees the fix instead of a torch
-traceback from three frames further down.
+traceback from three frames further down. Every message is written in English and
+in Chinese (``_text(en, zh)``, chosen when it is raised, as ``set_language`` says);
+argument names, code, numbers and shapes read the same in both.
 """
 
 from __future__ import annotations
@@ -15,11 +17,57 @@ from typing import NoReturn, cast, overload
 
 import torch
 
+from .lang import text as _text
+
 #: The most values one tensor made by the package may hold: 2**36 float32 values are
 #: 256 GiB, more than the memory of any single GPU (at most 192 GB today) or of a
 #: workstation, so a larger size is a typing slip (a zero too many), refused before torch
 #: tries to allocate it. A fixed number, so the same call is refused on every machine.
 MAX_VALUES = 2**36
+
+#: The Chinese of the phrases callers hand to the checks (``why``, ``fix``, ``what``,
+#: ``unit``, ``like``, ``meaning``), so that a refusal is Chinese from end to end; a
+#: phrase missing here shows in English (tests/test_lang.py looks for such phrases).
+PHRASES_ZH = {
+    # why: where bounds and shapes come from
+    "larger values overflow float32": "更大的值会超出 float32 的范围",
+    "so labels fit in float32": "这样标签才能放进 float32",
+    "labels must fit in float32": "标签必须能放进 float32",
+    "torch seeds are 64-bit": "torch 的随机种子是 64 位的",
+    "the data must fit in memory": "数据必须能放进内存",
+    "0 for w, 1 for b": "0 表示 w，1 表示 b",
+    "width in inches": "宽度，单位为英寸",
+    "height in inches": "高度，单位为英寸",
+    "as standardize returns it": "与 standardize 返回的一致",
+    "as standardize returns it, like mean": "与 standardize 返回的一致，和 mean 一样",
+    "to match mean and std": "须与 mean 和 std 对应",
+    "[w, b] for linreg": "linreg 的参数是 [w, b]",
+    "one per line": "每条线一个",
+    "one per line, as many as legend": "每条线一个，与 legend 的项数相同",
+    # unit, what, like, meaning
+    "tensors": "张量",
+    "values": "值",
+    "numbers": "数字",
+    "the animation": "动画",
+    "a loss landscape": "损失曲面图",
+    "explore": "explore 函数",
+    "a Trajectory: callback(epoch, batch, params)": (
+        "Trajectory 对象：callback(epoch, batch, params)"
+    ),
+    "True: a fresh random order, False: in order": "True：每次重新随机打乱，False：保持原顺序",
+    # fix, and the names that are words
+    "pass one value per line of the plot": "请为图中的每条线传入一个值",
+    "train for at least one epoch first": "请先训练至少一个迭代周期",
+    "no time recorded yet; call stop() first": "还没有记录任何时间；请先调用 stop()",
+    "it holds no runs; make one with sweep(...)": "它不含任何一次运行；请用 sweep(...) 生成",
+    "this Sweep": "这个 Sweep",
+    "ls and colors": "ls 和 colors",
+}
+
+
+def _zh(phrase: str) -> str:
+    """``phrase`` in Chinese when :data:`PHRASES_ZH` has it, else unchanged."""
+    return PHRASES_ZH.get(phrase, phrase)
 
 
 @overload
@@ -73,34 +121,55 @@ def scalar(
     if isinstance(value, bool) or not isinstance(
         value, numbers.Integral if kind is int else numbers.Real
     ):
-        raise TypeError(f"{name} must be {expected}, got {value!r} ({type(value).__name__})")
+        raise TypeError(
+            _text(
+                f"{name} must be {expected}, got {value!r} ({type(value).__name__})",
+                f"{name} 必须是{expected}，实际得到 {value!r}（{type(value).__name__}）",
+            )
+        )
     number = int(cast(numbers.Integral, value)) if kind is int else float(cast(float, value))
-    reason = f" ({why})" if why else ""
+    reason = _text(f" ({why})", f"（{_zh(why)}）") if why else ""
     if isinstance(number, float) and not math.isfinite(number):
-        raise ValueError(f"{name} must be {expected}, got {number!r}")
+        raise ValueError(
+            _text(
+                f"{name} must be {expected}, got {number!r}",
+                f"{name} 必须是{expected}，实际得到 {number!r}",
+            )
+        )
     too_low = low is not None and (number < low or (number == low and not include_low))
     too_high = high is not None and (number > high or (number == high and not include_high))
     if too_low or too_high:
-        raise ValueError(f"{name} must be {expected}{reason}, got {number!r}")
+        raise ValueError(
+            _text(
+                f"{name} must be {expected}{reason}, got {number!r}",
+                f"{name} 必须是{expected}{reason}，实际得到 {number!r}",
+            )
+        )
     return number
 
 
 def _expected(
     kind: type, low: float | None, high: float | None, include_low: bool, include_high: bool
 ) -> str:
-    """What :func:`scalar` accepts, in words: "a positive int", "a finite number >= 0"..."""
+    """What :func:`scalar` accepts, in words: "a positive int", "a finite number >= 0"...
+    (in Chinese: "正整数", "大于等于 0 的有限数"...)."""
     if kind is int and high is None and (low, include_low) in ((1, True), (0, False)):
-        return "a positive int"
-    noun = "an int" if kind is int else "a finite number"
+        return _text("a positive int", "正整数")
+    noun = _text("an int", "整数") if kind is int else _text("a finite number", "有限数")
     if low is not None and high is not None:
-        return (
-            f"{noun} in {'[' if include_low else '('}{_show(low)}, "
-            f"{_show(high)}{']' if include_high else ')'}"
-        )
+        left, right = "[" if include_low else "(", "]" if include_high else ")"
+        interval = f"{left}{_show(low)}, {_show(high)}{right}"
+        return _text(f"{noun} in {interval}", f"区间 {interval} 内的{noun}")
     if low is not None:
-        return f"{noun} {'>=' if include_low else '>'} {_show(low)}"
+        return _text(
+            f"{noun} {'>=' if include_low else '>'} {_show(low)}",
+            f"{'大于等于' if include_low else '大于'} {_show(low)} 的{noun}",
+        )
     if high is not None:
-        return f"{noun} {'<=' if include_high else '<'} {_show(high)}"
+        return _text(
+            f"{noun} {'<=' if include_high else '<'} {_show(high)}",
+            f"{'小于等于' if include_high else '小于'} {_show(high)} 的{noun}",
+        )
     return noun
 
 
@@ -114,17 +183,23 @@ def fits_in_memory(name: str, value: int, shape: tuple[int, ...]) -> None:
     count = math.prod(shape)
     if count > MAX_VALUES:
         raise ValueError(
-            f"{name}={value} would make a float32 tensor of shape {shape}: {count:,} values, "
-            f"{4 * count:,} bytes ({_bytes(4 * count)}); the package refuses more than "
-            f"{MAX_VALUES:,} values ({_bytes(4 * MAX_VALUES)}, more than one GPU or a "
-            f"workstation holds): use a smaller {name}"
+            _text(
+                f"{name}={value} would make a float32 tensor of shape {shape}: {count:,} values, "
+                f"{4 * count:,} bytes ({_bytes(4 * count)}); the package refuses more than "
+                f"{MAX_VALUES:,} values ({_bytes(4 * MAX_VALUES)}, more than one GPU or a "
+                f"workstation holds): use a smaller {name}",
+                f"{name}={value} 会生成形状为 {shape} 的 float32 张量：{count:,} 个值，"
+                f"{4 * count:,} 字节（{_bytes(4 * count)}）；本包拒绝超过 {MAX_VALUES:,} "
+                f"个值（{_bytes(4 * MAX_VALUES)}，超过一块 GPU 或一台工作站的内存）："
+                f"请用更小的 {name}",
+            )
         )
 
 
 def _bytes(size: int) -> str:
     """``size`` bytes in the largest binary unit that keeps the number >= 1: "256 GiB"."""
     amount = float(size)
-    for unit in ("bytes", "KiB", "MiB", "GiB", "TiB"):
+    for unit in (_text("bytes", "字节"), "KiB", "MiB", "GiB", "TiB"):
         if amount < 1024:
             return f"{amount:.3g} {unit}"
         amount /= 1024
@@ -135,15 +210,23 @@ def tensor(name: str, value: object, ndim: int | tuple[int, ...] | None = None) 
     """Return ``value`` if it is a tensor with one of the allowed ``ndim``."""
     if not isinstance(value, torch.Tensor):
         raise TypeError(
-            f"{name} must be a torch.Tensor, got {type(value).__name__}; "
-            f"convert it with torch.tensor(..., dtype=torch.float32)"
+            _text(
+                f"{name} must be a torch.Tensor, got {type(value).__name__}; "
+                f"convert it with torch.tensor(..., dtype=torch.float32)",
+                f"{name} 必须是 torch.Tensor，实际得到 {type(value).__name__}；"
+                f"请用 torch.tensor(..., dtype=torch.float32) 转换",
+            )
         )
     if ndim is not None:
         allowed = (ndim,) if isinstance(ndim, int) else ndim
         if value.dim() not in allowed:
-            wanted = " or ".join(f"{d}-D" for d in allowed)
+            wanted = _text(" or ", " 或 ").join(f"{d}-D" for d in allowed)
             raise ValueError(
-                f"{name} must be {wanted}, got shape {tuple(value.shape)} ({value.dim()}-D)"
+                _text(
+                    f"{name} must be {wanted}, got shape {tuple(value.shape)} ({value.dim()}-D)",
+                    f"{name} 必须是 {wanted} 张量，实际得到形状 {tuple(value.shape)}"
+                    f"（{value.dim()}-D）",
+                )
             )
     return value
 
@@ -152,8 +235,12 @@ def floating(name: str, value: torch.Tensor) -> torch.Tensor:
     """Require a floating-point tensor (gradients need one)."""
     if not value.is_floating_point():
         raise TypeError(
-            f"{name} must be a floating-point tensor (e.g. float32), got dtype "
-            f"{value.dtype}; convert it with .float()"
+            _text(
+                f"{name} must be a floating-point tensor (e.g. float32), got dtype "
+                f"{value.dtype}; convert it with .float()",
+                f"{name} 必须是浮点张量（例如 float32），实际得到 dtype {value.dtype}；"
+                f"请用 .float() 转换",
+            )
         )
     return value
 
@@ -171,16 +258,19 @@ def finite(name: str, value: torch.Tensor) -> torch.Tensor:
     first = tuple(int(i) for i in bad.nonzero()[0])
     kind = "NaN" if bool(torch.isnan(value[first])) else "inf"
     where = (
-        "its only entry"
+        _text("its only entry", "唯一的元素")
         if value.dim() == 0
-        else f"row {first[0]}"
+        else _text(f"row {first[0]}", f"第 {first[0]} 行")
         if value.dim() == 1
-        else f"row {first[0]}, column {first[1]}"
+        else _text(f"row {first[0]}, column {first[1]}", f"第 {first[0]} 行第 {first[1]} 列")
     )
     count = int(bad.sum())
     raise ValueError(
-        f"{name} contains {kind} at {where} ({count} non-finite value"
-        f"{'s' if count != 1 else ''} in all); remove or fix those rows first"
+        _text(
+            f"{name} contains {kind} at {where} ({count} non-finite value"
+            f"{'s' if count != 1 else ''} in all); remove or fix those rows first",
+            f"{name} 的{where}是 {kind}（共有 {count} 个非有限值）；请先删除或修正这些行",
+        )
     )
 
 
@@ -211,22 +301,39 @@ def same_length(features: torch.Tensor, labels: torch.Tensor) -> int:
     n, m = len(features), len(labels)
     if n != m:
         raise ValueError(
-            f"features and labels must have the same length, got len(features)={n} "
-            f"and len(labels)={m}"
+            _text(
+                f"features and labels must have the same length, got len(features)={n} "
+                f"and len(labels)={m}",
+                f"features 和 labels 的长度必须相同，实际得到 len(features)={n}，len(labels)={m}",
+            )
         )
     if n == 0:
-        raise ValueError("features and labels hold no examples (length 0)")
+        raise ValueError(
+            _text(
+                "features and labels hold no examples (length 0)",
+                "features 和 labels 不含任何样本（长度为 0）",
+            )
+        )
     return n
 
 
 def function(name: str, value: object, like: str = ""):
     """Require a callable (a function such as ``like``), not the result of calling one."""
     if not callable(value) and like:
-        raise TypeError(f"{name} must be a function like {like}, got {type(value).__name__}")
+        raise TypeError(
+            _text(
+                f"{name} must be a function like {like}, got {type(value).__name__}",
+                f"{name} 必须是函数（例如 {_zh(like)}），实际得到 {type(value).__name__}",
+            )
+        )
     if not callable(value):
         raise TypeError(
-            f"{name} must be a function, got {type(value).__name__}; pass the function "
-            f"itself (check.sgd(sgd)), not the result of calling it (check.sgd(sgd(...)))"
+            _text(
+                f"{name} must be a function, got {type(value).__name__}; pass the function "
+                f"itself (check.sgd(sgd)), not the result of calling it (check.sgd(sgd(...)))",
+                f"{name} 必须是函数，实际得到 {type(value).__name__}；请传入函数本身"
+                f"（check.sgd(sgd)），而不是调用它的结果（check.sgd(sgd(...))）",
+            )
         )
     return value
 
@@ -234,15 +341,24 @@ def function(name: str, value: object, like: str = ""):
 def varying_columns(name: str, value: torch.Tensor) -> torch.Tensor:
     """Require every column of the 2-D ``value`` to hold at least two different numbers."""
     if len(value) == 0:
-        raise ValueError(f"{name} holds no rows (shape {tuple(value.shape)})")
+        raise ValueError(
+            _text(
+                f"{name} holds no rows (shape {tuple(value.shape)})",
+                f"{name} 没有任何行（形状 {tuple(value.shape)}）",
+            )
+        )
     low, high = value.min(0).values, value.max(0).values
     constant = (low == high).nonzero().reshape(-1).tolist()
     if constant:
         j = constant[0]
         raise ValueError(
-            f"{name} has a constant column (column {j}: every value is {float(low[j]):g}, "
-            f"{len(constant)} such column{'s' if len(constant) != 1 else ''} in all); its "
-            f"standard deviation is 0, so it cannot be scaled: drop it"
+            _text(
+                f"{name} has a constant column (column {j}: every value is {float(low[j]):g}, "
+                f"{len(constant)} such column{'s' if len(constant) != 1 else ''} in all); its "
+                f"standard deviation is 0, so it cannot be scaled: drop it",
+                f"{name} 有常数列（第 {j} 列：每个值都是 {float(low[j]):g}，共有 "
+                f"{len(constant)} 个这样的列）；它的标准差为 0，无法缩放：请删除它",
+            )
         )
     return value
 
@@ -251,8 +367,12 @@ def on_device(name: str, value: torch.Tensor, ref_name: str, ref: torch.Tensor) 
     """Require ``value`` to live on the device of ``ref`` (called ``ref_name``)."""
     if value.device != ref.device:
         raise ValueError(
-            f"{name} is on {value.device} but {ref_name} is on {ref.device}; "
-            f"move it with .to({ref_name}.device)"
+            _text(
+                f"{name} is on {value.device} but {ref_name} is on {ref.device}; "
+                f"move it with .to({ref_name}.device)",
+                f"{name} 在 {value.device} 上，而 {ref_name} 在 {ref.device} 上；"
+                f"请用 .to({ref_name}.device) 把它移过去",
+            )
         )
     return value
 
@@ -262,8 +382,12 @@ def boolean(name: str, value: object, meaning: str = "") -> bool:
     ``meaning`` says what each does."""
     if not isinstance(value, bool):
         raise TypeError(
-            f"{name} must be True or False, got {value!r} ({type(value).__name__}); pass "
-            f"{name}=True or {name}=False" + (f" ({meaning})" if meaning else "")
+            _text(
+                f"{name} must be True or False, got {value!r} ({type(value).__name__}); pass "
+                f"{name}=True or {name}=False" + (f" ({meaning})" if meaning else ""),
+                f"{name} 必须是 True 或 False，实际得到 {value!r}（{type(value).__name__}）；"
+                f"请传入 {name}=True 或 {name}=False" + (f"（{_zh(meaning)}）" if meaning else ""),
+            )
         )
     return value
 
@@ -274,9 +398,17 @@ def generator(name: str, value: object) -> torch.Generator | None:
         return value
     hint = ""
     if isinstance(value, numbers.Integral) and not isinstance(value, bool):
-        hint = f"; to use the seed {value}, pass torch.Generator().manual_seed({value})"
+        hint = _text(
+            f"; to use the seed {value}, pass torch.Generator().manual_seed({value})",
+            f"；要使用随机种子 {value}，请传入 torch.Generator().manual_seed({value})",
+        )
     raise TypeError(
-        f"{name} must be a torch.Generator or None, got {value!r} ({type(value).__name__}){hint}"
+        _text(
+            f"{name} must be a torch.Generator or None, got {value!r} "
+            f"({type(value).__name__}){hint}",
+            f"{name} 必须是 torch.Generator 或 None，实际得到 {value!r}"
+            f"（{type(value).__name__}）{hint}",
+        )
     )
 
 
@@ -284,17 +416,29 @@ def tensor_list(name: str, value: object) -> list[torch.Tensor]:
     """Require a non-empty list (or tuple, or iterable) of tensors such as ``[w, b]``."""
     if isinstance(value, torch.Tensor):
         raise TypeError(
-            f"{name} must be a list of tensors such as [w, b], got one tensor of shape "
-            f"{tuple(value.shape)}; wrap it in a list: [w]"
+            _text(
+                f"{name} must be a list of tensors such as [w, b], got one tensor of shape "
+                f"{tuple(value.shape)}; wrap it in a list: [w]",
+                f"{name} 必须是张量列表，例如 [w, b]，实际得到一个形状为 {tuple(value.shape)} "
+                f"的张量；请把它放进列表：[w]",
+            )
         )
     if value is None or isinstance(value, (str, bytes, dict)) or not hasattr(value, "__iter__"):
         raise TypeError(
-            f"{name} must be a list of tensors such as [w, b], got {value!r} "
-            f"({type(value).__name__})"
+            _text(
+                f"{name} must be a list of tensors such as [w, b], got {value!r} "
+                f"({type(value).__name__})",
+                f"{name} 必须是张量列表，例如 [w, b]，实际得到 {value!r}（{type(value).__name__}）",
+            )
         )
     items = list(value)
     if not items:
-        raise ValueError(f"{name} is empty; pass the tensors, e.g. [w, b]")
+        raise ValueError(
+            _text(
+                f"{name} is empty; pass the tensors, e.g. [w, b]",
+                f"{name} 为空；请传入这些张量，例如 [w, b]",
+            )
+        )
     for i, item in enumerate(items):
         tensor(f"{name}[{i}]", item)
     return items
@@ -304,15 +448,24 @@ def trainable(name: str, value: torch.Tensor) -> torch.Tensor:
     """Require a leaf tensor with ``requires_grad=True``: one whose ``.grad`` autograd fills."""
     if not value.requires_grad:
         raise ValueError(
-            f"{name} does not require gradients; create it with requires_grad=True or call "
-            f"{name.split('[')[0]}[...].requires_grad_() on it"
+            _text(
+                f"{name} does not require gradients; create it with requires_grad=True or "
+                f"call {name.split('[')[0]}[...].requires_grad_() on it",
+                f"{name} 不需要梯度；请用 requires_grad=True 创建它，或对它调用 "
+                f"{name.split('[')[0]}[...].requires_grad_()",
+            )
         )
     if not value.is_leaf:
         raise ValueError(
-            f"{name} is not a leaf tensor: it was computed from another tensor that requires "
-            f"grad (e.g. torch.randn(2, 1, requires_grad=True) * 0.01), so backward() leaves "
-            f"its .grad empty; make the value first, then ask for gradients: "
-            f"(torch.randn(2, 1) * 0.01).requires_grad_()"
+            _text(
+                f"{name} is not a leaf tensor: it was computed from another tensor that "
+                f"requires grad (e.g. torch.randn(2, 1, requires_grad=True) * 0.01), so "
+                f"backward() leaves its .grad empty; make the value first, then ask for "
+                f"gradients: (torch.randn(2, 1) * 0.01).requires_grad_()",
+                f"{name} 不是叶子张量：它是由另一个需要梯度的张量计算出来的（例如 "
+                f"torch.randn(2, 1, requires_grad=True) * 0.01），所以 backward() 不会填充"
+                f"它的 .grad；请先算出值，再要求梯度：(torch.randn(2, 1) * 0.01).requires_grad_()",
+            )
         )
     return value
 
@@ -326,8 +479,12 @@ def not_complex(name: str, value: torch.Tensor) -> torch.Tensor:
     """Require a tensor of real numbers (converting a complex one would drop its imaginary part)."""
     if value.is_complex():
         raise TypeError(
-            f"{name} must be real (e.g. float32), got complex dtype {value.dtype}; "
-            f"use .real if the imaginary part is meant to be 0"
+            _text(
+                f"{name} must be real (e.g. float32), got complex dtype {value.dtype}; "
+                f"use .real if the imaginary part is meant to be 0",
+                f"{name} 必须是实数（例如 float32），实际得到复数 dtype {value.dtype}；"
+                f"如果虚部本应为 0，请用 .real",
+            )
         )
     return value
 
@@ -336,10 +493,14 @@ def one_per_example(name: str, value: torch.Tensor, n: int | None = None) -> tor
     """Require shape ``(n,)`` or ``(n, 1)`` (``()`` for a single value): one number per example."""
     ok = value.dim() <= 1 or (value.dim() == 2 and value.shape[1] == 1)
     if not ok or (n is not None and value.dim() > 0 and len(value) != n):
-        wanted = "(n,) or (n, 1)" if n is None else f"({n},) or ({n}, 1)"
+        wanted = ("(n,)", "(n, 1)") if n is None else (f"({n},)", f"({n}, 1)")
         raise ValueError(
-            f"{name} must hold one value per example, shape {wanted}, got shape "
-            f"{tuple(value.shape)}"
+            _text(
+                f"{name} must hold one value per example, shape {wanted[0]} or {wanted[1]}, "
+                f"got shape {tuple(value.shape)}",
+                f"{name} 必须每个样本一个值，形状为 {wanted[0]} 或 {wanted[1]}，实际得到形状 "
+                f"{tuple(value.shape)}",
+            )
         )
     return value
 
@@ -351,13 +512,21 @@ def linreg_params(w: object, b: object, X: torch.Tensor, x_name: str = "X") -> N
     d = X.shape[1]
     if w.shape[0] != d or (w.dim() == 2 and w.shape[1] != 1):
         raise ValueError(
-            f"{x_name} has {d} columns (shape {tuple(X.shape)}) but w has {w.shape[0]} rows "
-            f"(shape {tuple(w.shape)}); w must have shape ({d}, 1) or ({d},)"
+            _text(
+                f"{x_name} has {d} columns (shape {tuple(X.shape)}) but w has {w.shape[0]} "
+                f"rows (shape {tuple(w.shape)}); w must have shape ({d}, 1) or ({d},)",
+                f"{x_name} 有 {d} 列（形状 {tuple(X.shape)}），但 w 有 {w.shape[0]} 行（形状 "
+                f"{tuple(w.shape)}）；w 的形状必须是 ({d}, 1) 或 ({d},)",
+            )
         )
     if b.numel() != 1 or b.dim() > 1:
         raise ValueError(
-            f"b must be a single number, shape (1,) or (), got b of shape {tuple(b.shape)}; "
-            f"a longer b would be broadcast into a wrong y_hat"
+            _text(
+                f"b must be a single number, shape (1,) or (), got b of shape "
+                f"{tuple(b.shape)}; a longer b would be broadcast into a wrong y_hat",
+                f"b 必须是单个数，形状为 (1,) 或 ()，实际得到形状为 {tuple(b.shape)} 的 b；"
+                f"更长的 b 会被广播，得出错误的 y_hat",
+            )
         )
     on_device("w", w, x_name, X)
     on_device("b", b, x_name, X)
@@ -374,20 +543,34 @@ def file_path(name: str, value: object, suffixes: tuple[str, ...], example: str)
 
     if not isinstance(value, (str, os.PathLike)):
         raise TypeError(
-            f"{name} must be a file name such as {example}, got {value!r} ({type(value).__name__})"
+            _text(
+                f"{name} must be a file name such as {example}, got {value!r} "
+                f"({type(value).__name__})",
+                f"{name} 必须是文件名，例如 {example}，实际得到 {value!r}"
+                f"（{type(value).__name__}）",
+            )
         )
     path = os.fspath(value)
     if isinstance(path, bytes):
         path = os.fsdecode(path)
     suffix = os.path.splitext(path)[1].lower()
     if suffix not in suffixes:
-        allowed = ", ".join(suffixes[:-1]) + f" or {suffixes[-1]}"
-        raise ValueError(f"{name} must end in {allowed}, got {path!r}")
+        allowed = _text(", ", "、").join(suffixes[:-1]) + _text(" or ", " 或 ") + suffixes[-1]
+        raise ValueError(
+            _text(
+                f"{name} must end in {allowed}, got {path!r}",
+                f"{name} 必须以 {allowed} 结尾，实际得到 {path!r}",
+            )
+        )
     folder = os.path.dirname(path) or "."
     if not os.path.isdir(folder):
         raise ValueError(
-            f"{name} must be in an existing folder, but {folder!r} does not exist "
-            f"(got {path!r}); create it first"
+            _text(
+                f"{name} must be in an existing folder, but {folder!r} does not exist "
+                f"(got {path!r}); create it first",
+                f"{name} 必须位于已存在的文件夹中，但 {folder!r} 不存在（实际得到 {path!r}）；"
+                f"请先创建它",
+            )
         )
     return path
 
@@ -399,13 +582,23 @@ def numbers_list(name: str, value: object) -> list[float]:
     elif hasattr(value, "tolist") and getattr(value, "ndim", 2) <= 1:  # a NumPy array
         value = value.tolist()
     if isinstance(value, (str, bytes)) or not isinstance(value, (list, tuple)):
-        raise TypeError(f"{name} must be a list of numbers, got {value!r} ({type(value).__name__})")
+        raise TypeError(
+            _text(
+                f"{name} must be a list of numbers, got {value!r} ({type(value).__name__})",
+                f"{name} 必须是数字列表，实际得到 {value!r}（{type(value).__name__}）",
+            )
+        )
     out = []
     for i, v in enumerate(value):
         if isinstance(v, torch.Tensor) and v.numel() == 1:
             v = v.item()
         if isinstance(v, bool) or not isinstance(v, numbers.Real):
-            raise TypeError(f"{name}[{i}] must be a number, got {v!r} ({type(v).__name__})")
+            raise TypeError(
+                _text(
+                    f"{name}[{i}] must be a number, got {v!r} ({type(v).__name__})",
+                    f"{name}[{i}] 必须是数字，实际得到 {v!r}（{type(v).__name__}）",
+                )
+            )
         out.append(float(v))
     return out
 
@@ -417,17 +610,26 @@ def w_path(name: str, value: object) -> torch.Tensor:
     if not isinstance(value, torch.Tensor) and hasattr(value, "params") and hasattr(value, "stack"):
         if not value.params:
             raise ValueError(
-                f"{name} is a Trajectory that recorded nothing; make it with Trajectory([w, b]) "
-                f"or pass it to train(callback=...) first"
+                _text(
+                    f"{name} is a Trajectory that recorded nothing; make it with "
+                    f"Trajectory([w, b]) or pass it to train(callback=...) first",
+                    f"{name} 是一个什么都没有记录的 Trajectory；请用 Trajectory([w, b]) 创建它，"
+                    f"或先把它传给 train(callback=...)",
+                )
             )
         value = value.stack(0)
     value = tensor(name, value)
     real_floating(name, value)
     if value.shape[1:] not in ((2,), (2, 1)):
         raise ValueError(
-            f"{name} must be the path of w with two weights, shape (steps, 2) or "
-            f"(steps, 2, 1), got shape {tuple(value.shape)}; pass the Trajectory that "
-            f"recorded it, or its stack(0) (w), not stack(1) (b)"
+            _text(
+                f"{name} must be the path of w with two weights, shape (steps, 2) or "
+                f"(steps, 2, 1), got shape {tuple(value.shape)}; pass the Trajectory that "
+                f"recorded it, or its stack(0) (w), not stack(1) (b)",
+                f"{name} 必须是有两个权重的 w 走过的路径，形状为 (steps, 2) 或 (steps, 2, 1)，"
+                f"实际得到形状 {tuple(value.shape)}；请传入记录它的 Trajectory 或其 stack(0)"
+                f"（w），而不是 stack(1)（b）",
+            )
         )
     return value
 
@@ -435,7 +637,12 @@ def w_path(name: str, value: object) -> torch.Tensor:
 def optional_str(name: str, value: object) -> str | None:
     """Require a string or None."""
     if value is not None and not isinstance(value, str):
-        raise TypeError(f"{name} must be a string or None, got {value!r} ({type(value).__name__})")
+        raise TypeError(
+            _text(
+                f"{name} must be a string or None, got {value!r} ({type(value).__name__})",
+                f"{name} 必须是字符串或 None，实际得到 {value!r}（{type(value).__name__}）",
+            )
+        )
     return value
 
 
@@ -445,11 +652,20 @@ def str_list(name: str, value: object) -> list[str]:
         return [value]
     if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
         raise TypeError(
-            f"{name} must be a list of strings such as ['train'], got {value!r} "
-            f"({type(value).__name__})"
+            _text(
+                f"{name} must be a list of strings such as ['train'], got {value!r} "
+                f"({type(value).__name__})",
+                f"{name} 必须是字符串列表，例如 ['train']，实际得到 {value!r}"
+                f"（{type(value).__name__}）",
+            )
         )
     if not value:
-        raise ValueError(f"{name} is empty: give at least one string")
+        raise ValueError(
+            _text(
+                f"{name} is empty: give at least one string",
+                f"{name} 为空：请至少给出一个字符串",
+            )
+        )
     return list(value)
 
 
@@ -458,17 +674,32 @@ def limits(name: str, value: object) -> tuple[float, float] | None:
     if value is None:
         return None
     if isinstance(value, (str, bytes)) or not isinstance(value, (list, tuple)) or len(value) != 2:
-        raise TypeError(f"{name} must be a pair (low, high) or None, got {value!r}")
+        raise TypeError(
+            _text(
+                f"{name} must be a pair (low, high) or None, got {value!r}",
+                f"{name} 必须是一对数 (low, high) 或 None，实际得到 {value!r}",
+            )
+        )
     low, high = (scalar(f"{name}[{i}]", v, float) for i, v in enumerate(value))
     if not low < high:
-        raise ValueError(f"{name} must be (low, high) with low < high, got {value!r}")
+        raise ValueError(
+            _text(
+                f"{name} must be (low, high) with low < high, got {value!r}",
+                f"{name} 必须是满足 low < high 的 (low, high)，实际得到 {value!r}",
+            )
+        )
     return low, high
 
 
 def choice(name: str, value: object, allowed: tuple[str, ...]) -> str:
     """Require one of the ``allowed`` strings."""
     if not isinstance(value, str) or value not in allowed:
-        raise ValueError(f"{name} must be one of {allowed}, got {value!r}")
+        raise ValueError(
+            _text(
+                f"{name} must be one of {allowed}, got {value!r}",
+                f"{name} 必须是 {allowed} 之一，实际得到 {value!r}",
+            )
+        )
     return value
 
 
@@ -485,39 +716,68 @@ def weights(name: str, value: object) -> torch.Tensor:
         vec = value.detach().to(torch.float32).clone()
     else:
         if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
-            raise TypeError(f"{name} must be a list of numbers or a 1-D tensor, got {value!r}")
+            raise TypeError(_not_weights(name, value))
         items = list(cast(Iterable, value))
         for i, v in enumerate(items):
             if isinstance(v, numbers.Complex) and not isinstance(v, numbers.Real):
                 raise TypeError(
-                    f"{name}[{i}] must be a real number, got {v!r} ({type(v).__name__}); "
-                    f"use .real if the imaginary part is meant to be 0"
+                    _text(
+                        f"{name}[{i}] must be a real number, got {v!r} ({type(v).__name__}); "
+                        f"use .real if the imaginary part is meant to be 0",
+                        f"{name}[{i}] 必须是实数，实际得到 {v!r}（{type(v).__name__}）；"
+                        f"如果虚部本应为 0，请用 .real",
+                    )
                 )
         try:
             vec = torch.tensor(items, dtype=torch.float32)
         except (TypeError, ValueError, RuntimeError) as err:
-            raise TypeError(
-                f"{name} must be a list of numbers or a 1-D tensor, got {value!r}"
-            ) from err
+            raise TypeError(_not_weights(name, value)) from err
         if vec.dim() != 1:
-            raise ValueError(f"{name} must be a flat list of numbers, got {value!r}")
+            raise ValueError(
+                _text(
+                    f"{name} must be a flat list of numbers, got {value!r}",
+                    f"{name} 必须是一层的数字列表（不能嵌套），实际得到 {value!r}",
+                )
+            )
     if vec.numel() == 0:
-        raise ValueError(f"{name} must hold at least one weight, got an empty one")
+        raise ValueError(
+            _text(
+                f"{name} must hold at least one weight, got an empty one",
+                f"{name} 必须至少含有一个权重，实际得到的为空",
+            )
+        )
     return finite(name, vec)
+
+
+def _not_weights(name: str, value: object) -> str:
+    return _text(
+        f"{name} must be a list of numbers or a 1-D tensor, got {value!r}",
+        f"{name} 必须是数字列表或 1-D 张量，实际得到 {value!r}",
+    )
 
 
 def has_shape(name: str, value: torch.Tensor, allowed: tuple[tuple[int, ...], ...], why: str):
     """Require ``value.shape`` to be one of ``allowed``; ``why`` says where they come from."""
     if tuple(value.shape) not in allowed:
-        wanted = " or ".join(str(s) for s in allowed)
-        raise ValueError(f"{name} must have shape {wanted} ({why}), got {tuple(value.shape)}")
+        wanted = _text(" or ", " 或 ").join(str(s) for s in allowed)
+        raise ValueError(
+            _text(
+                f"{name} must have shape {wanted} ({why}), got {tuple(value.shape)}",
+                f"{name} 的形状必须是 {wanted}（{_zh(why)}），实际得到 {tuple(value.shape)}",
+            )
+        )
     return value
 
 
 def one_number(name: str, value: torch.Tensor) -> torch.Tensor:
     """Require a tensor holding exactly one number, such as ``b: (1,)``."""
     if value.numel() != 1:
-        raise ValueError(f"{name} must hold one number, shape (1,), got shape {tuple(value.shape)}")
+        raise ValueError(
+            _text(
+                f"{name} must hold one number, shape (1,), got shape {tuple(value.shape)}",
+                f"{name} 必须恰好含有一个数，形状为 (1,)，实际得到形状 {tuple(value.shape)}",
+            )
+        )
     return value
 
 
@@ -525,8 +785,12 @@ def two_features(features: torch.Tensor, what: str) -> torch.Tensor:
     """Require ``(n, 2)`` features: ``what`` (a picture over ``w1, w2``) needs two."""
     if features.shape[1] != 2:
         raise ValueError(
-            f"{what} needs exactly 2 features (w1, w2), got features of shape "
-            f"{tuple(features.shape)}"
+            _text(
+                f"{what} needs exactly 2 features (w1, w2), got features of shape "
+                f"{tuple(features.shape)}",
+                f"{_zh(what)}需要恰好 2 个特征（对应 w1、w2），实际得到形状为 "
+                f"{tuple(features.shape)} 的 features",
+            )
         )
     return features
 
@@ -535,8 +799,12 @@ def same_numel(name: str, value: torch.Tensor, ref_name: str, ref: torch.Tensor)
     """Require as many values in ``value`` as in ``ref`` (no silent broadcasting)."""
     if value.numel() != ref.numel():
         raise ValueError(
-            f"{ref_name} and {name} must hold the same number of values, got {ref_name} of "
-            f"shape {tuple(ref.shape)} and {name} of shape {tuple(value.shape)}"
+            _text(
+                f"{ref_name} and {name} must hold the same number of values, got {ref_name} "
+                f"of shape {tuple(ref.shape)} and {name} of shape {tuple(value.shape)}",
+                f"{ref_name} 和 {name} 含有的值的个数必须相同，实际得到形状为 "
+                f"{tuple(ref.shape)} 的 {ref_name} 和形状为 {tuple(value.shape)} 的 {name}",
+            )
         )
 
 
@@ -544,8 +812,12 @@ def same_dtype(name: str, value: torch.Tensor, ref_name: str, ref: torch.Tensor)
     """Require ``value`` to have the dtype of ``ref`` (matmul mixes none)."""
     if value.dtype != ref.dtype:
         raise TypeError(
-            f"{ref_name} and {name} must have the same dtype, got {ref.dtype} and "
-            f"{value.dtype}; make both float32 with .float()"
+            _text(
+                f"{ref_name} and {name} must have the same dtype, got {ref.dtype} and "
+                f"{value.dtype}; make both float32 with .float()",
+                f"{ref_name} 和 {name} 的 dtype 必须相同，实际得到 {ref.dtype} 和 "
+                f"{value.dtype}；请用 .float() 把两者都转成 float32",
+            )
         )
 
 
@@ -553,25 +825,40 @@ def same_lengths(name: str, values: Sequence[torch.Tensor]) -> None:
     """Require every tensor in ``values`` to have the same first dimension."""
     lengths = [len(v) for v in values]
     if len(set(lengths)) > 1:
-        raise ValueError(f"{name} must all have the same first dimension, got lengths {lengths}")
+        raise ValueError(
+            _text(
+                f"{name} must all have the same first dimension, got lengths {lengths}",
+                f"{name} 的第一维必须全部相同，实际得到长度 {lengths}",
+            )
+        )
 
 
 def how_many(name: str, got: int, wanted: int, unit: str, why: str) -> None:
     """Require ``got == wanted`` items in ``name``."""
     if got != wanted:
-        raise ValueError(f"{name} must hold {wanted} {unit} ({why}), got {got}")
+        raise ValueError(
+            _text(
+                f"{name} must hold {wanted} {unit} ({why}), got {got}",
+                f"{name} 必须含有 {wanted} 个{_zh(unit)}（{_zh(why)}），实际得到 {got} 个",
+            )
+        )
 
 
 def nonempty(name: str, value: Sized, fix: str) -> None:
     """Require at least one item in ``value``; ``fix`` says how to get one."""
     if len(value) == 0:
-        raise ValueError(f"{name} is empty: {fix}")
+        raise ValueError(_text(f"{name} is empty: {fix}", f"{_zh(name)} 为空：{_zh(fix)}"))
 
 
 def items(name: str, value: object, what: str) -> list:
     """Require a non-empty list or tuple (not a string) of ``what``; return it as a list."""
     if isinstance(value, (str, bytes)) or not isinstance(value, Sequence) or not value:
-        raise TypeError(f"{name} must be a non-empty list of {what}, got {value!r}")
+        raise TypeError(
+            _text(
+                f"{name} must be a non-empty list of {what}, got {value!r}",
+                f"{name} 必须是非空的{_zh(what)}列表，实际得到 {value!r}",
+            )
+        )
     return list(value)
 
 
@@ -579,8 +866,12 @@ def has_grad(name: str, value: torch.Tensor) -> torch.Tensor:
     """Require ``value.grad`` to be filled (``backward()`` was called)."""
     if value.grad is None:
         raise ValueError(
-            f"{name}.grad is None: call loss.backward() before sgd(), on a loss computed "
-            f"from params that have requires_grad=True"
+            _text(
+                f"{name}.grad is None: call loss.backward() before sgd(), on a loss computed "
+                f"from params that have requires_grad=True",
+                f"{name}.grad 为 None：请在 sgd() 之前调用 loss.backward()，且 loss 要由 "
+                f"requires_grad=True 的 params 算出",
+            )
         )
     return value
 
@@ -589,8 +880,12 @@ def generator_on(name: str, value: torch.Generator | None, device: torch.device)
     """Require ``value`` (if any) to draw on ``device``'s kind (CPU or GPU)."""
     if value is not None and value.device.type != torch.device(device).type:
         raise ValueError(
-            f"{name} is on {value.device} but the data is on {device}; "
-            f"make it with torch.Generator(device={str(device)!r})"
+            _text(
+                f"{name} is on {value.device} but the data is on {device}; "
+                f"make it with torch.Generator(device={str(device)!r})",
+                f"{name} 在 {value.device} 上，而数据在 {device} 上；"
+                f"请用 torch.Generator(device={str(device)!r}) 创建它",
+            )
         )
 
 
@@ -599,7 +894,12 @@ def both_or_neither(name: str, value: object, other_name: str, other: object) ->
     if (value is None) != (other is None):
         missing, given = (name, other_name) if value is None else (other_name, name)
         raise ValueError(
-            f"{missing} is None but {given} is given: pass both {name} and {other_name}, or neither"
+            _text(
+                f"{missing} is None but {given} is given: pass both {name} and {other_name}, "
+                f"or neither",
+                f"{missing} 为 None，但给出了 {given}：请同时传入 {name} 和 {other_name}，"
+                f"或者都不传",
+            )
         )
 
 
@@ -607,7 +907,12 @@ def known(name: str, keys: Iterable[str], allowed: Iterable[str]) -> None:
     """Require every key in ``keys`` to be among ``allowed``."""
     unknown = sorted(set(keys) - set(allowed))
     if unknown:
-        raise ValueError(f"unknown {name} {unknown}; use {list(allowed)}")
+        raise ValueError(
+            _text(
+                f"unknown {name} {unknown}; use {list(allowed)}",
+                f"未知的 {name} {unknown}；可用的有 {list(allowed)}",
+            )
+        )
 
 
 def columns(
@@ -616,35 +921,70 @@ def columns(
     """Feature ``value`` and label ``target``: distinct names among the ``numeric`` columns."""
     if isinstance(value, str) or not isinstance(value, Sequence):
         raise TypeError(
-            f"columns must be a sequence of column names such as ('flipper_length_mm',), "
-            f"got {value!r}"
+            _text(
+                f"columns must be a sequence of column names such as ('flipper_length_mm',), "
+                f"got {value!r}",
+                f"columns 必须是列名的序列，例如 ('flipper_length_mm',)，实际得到 {value!r}",
+            )
         )
     if len(value) == 0:
-        raise ValueError("columns is empty; name at least one feature column")
+        raise ValueError(
+            _text(
+                "columns is empty; name at least one feature column",
+                "columns 为空；请至少指定一个特征列",
+            )
+        )
     for name, v in [*((f"columns[{i}]", c) for i, c in enumerate(value)), ("target", target)]:
         if not isinstance(v, str):
-            raise TypeError(f"{name} must be a column name (str), got {v!r}")
+            raise TypeError(
+                _text(
+                    f"{name} must be a column name (str), got {v!r}",
+                    f"{name} 必须是列名（str），实际得到 {v!r}",
+                )
+            )
         if v in text:
             raise ValueError(
-                f"{name}={v!r} holds text, not numbers, so it cannot be a feature or a "
-                f"label of linear regression; numeric columns: {', '.join(numeric)}"
+                _text(
+                    f"{name}={v!r} holds text, not numbers, so it cannot be a feature or a "
+                    f"label of linear regression; numeric columns: {', '.join(numeric)}",
+                    f"{name}={v!r} 存放的是文本而不是数字，不能作为线性回归的特征或标签；"
+                    f"数值列有：{', '.join(numeric)}",
+                )
             )
         if v not in numeric:
             raise ValueError(
-                f"{name}={v!r} is not a column of the penguins data; numeric columns: "
-                f"{', '.join(numeric)}"
+                _text(
+                    f"{name}={v!r} is not a column of the penguins data; numeric columns: "
+                    f"{', '.join(numeric)}",
+                    f"{name}={v!r} 不是 penguins 数据的列；数值列有：{', '.join(numeric)}",
+                )
             )
     if len(set(value)) != len(value):
-        raise ValueError(f"columns names a column twice: {tuple(value)!r}")
+        raise ValueError(
+            _text(
+                f"columns names a column twice: {tuple(value)!r}",
+                f"columns 把同一列指定了两次：{tuple(value)!r}",
+            )
+        )
     if target in value:
-        raise ValueError(f"target {target!r} is also among the columns; predict it from others")
+        raise ValueError(
+            _text(
+                f"target {target!r} is also among the columns; predict it from others",
+                f"target {target!r} 也在 columns 中；请用其他列来预测它",
+            )
+        )
     return list(value)
 
 
 def figsize(name: str, value: object) -> tuple[float, float]:
     """A pair ``(width, height)`` of positive finite numbers, in inches."""
     if isinstance(value, (str, bytes)) or not isinstance(value, Sequence) or len(value) != 2:
-        raise TypeError(f"{name} must be a pair of numbers (width, height), got {value!r}")
+        raise TypeError(
+            _text(
+                f"{name} must be a pair of numbers (width, height), got {value!r}",
+                f"{name} 必须是一对数 (width, height)，实际得到 {value!r}",
+            )
+        )
     width = scalar(f"{name}[0]", value[0], float, low=0, include_low=False, why="width in inches")
     height = scalar(f"{name}[1]", value[1], float, low=0, include_low=False, why="height in inches")
     return width, height
@@ -657,7 +997,10 @@ def line_name(name: str, value: object) -> str:
     """Require a string: the name of a line in a live plot."""
     if not isinstance(value, str):
         raise TypeError(
-            f"{name} must be a string naming the line, got {value!r} ({type(value).__name__})"
+            _text(
+                f"{name} must be a string naming the line, got {value!r} ({type(value).__name__})",
+                f"{name} 必须是给线命名的字符串，实际得到 {value!r}（{type(value).__name__}）",
+            )
         )
     return value
 
@@ -666,8 +1009,12 @@ def lines_have_names(label: str, *, named: bool) -> None:
     """Require named lines before a value is added to the line called ``label``."""
     if not named:
         raise ValueError(
-            f"label={label!r} names a line, but this Animator's lines have no names: "
-            "give it a legend, or add values to every line with add(x, [y1, y2, ...])"
+            _text(
+                f"label={label!r} names a line, but this Animator's lines have no names: "
+                "give it a legend, or add values to every line with add(x, [y1, y2, ...])",
+                f"label={label!r} 指定了一条线，但这个 Animator 的线都没有名字："
+                "请给它一个 legend，或用 add(x, [y1, y2, ...]) 给每条线都加上值",
+            )
         )
 
 
@@ -675,8 +1022,12 @@ def not_together(name: str, value: object, other_name: str, others: tuple) -> No
     """Refuse ``value`` given together with any of ``others`` (two ways to say one thing)."""
     if value is not None and any(o is not None for o in others):
         raise ValueError(
-            f"give either {name} (format strings such as 'ms--') or {other_name}, not both: "
-            f"got {name}={value!r}, {other_name}={others!r}"
+            _text(
+                f"give either {name} (format strings such as 'ms--') or {other_name}, not "
+                f"both: got {name}={value!r}, {other_name}={others!r}",
+                f"{name}（格式字符串，例如 'ms--'）和 {_zh(other_name)} 只能给一个，不能同时给："
+                f"实际得到 {name}={value!r}，{other_name}={others!r}",
+            )
         )
 
 
@@ -737,27 +1088,48 @@ def fast_linreg(
     is ``formula``, i.e. ``(linreg, squared_loss)``, ``params=[w, b]`` with ``w: (d, 1)``,
     ``b: (1,)`` or ``()``, one label per example, and one dtype for all of them."""
     if (net, loss) != formula:
+        got = (
+            f"net={getattr(net, '__name__', type(net).__name__)}",
+            f"loss={getattr(loss, '__name__', type(loss).__name__)}",
+        )
         raise ValueError(
-            f"fast=True computes the gradient of squared_loss(linreg(X, w, b), y) by its "
-            f"formula, so it needs net=linreg and loss=squared_loss, got net="
-            f"{getattr(net, '__name__', type(net).__name__)} and loss="
-            f"{getattr(loss, '__name__', type(loss).__name__)}; use fast=False (the "
-            f"default) for any other model or loss"
+            _text(
+                f"fast=True computes the gradient of squared_loss(linreg(X, w, b), y) by its "
+                f"formula, so it needs net=linreg and loss=squared_loss, got {got[0]} and "
+                f"{got[1]}; use fast=False (the default) for any other model or loss",
+                f"fast=True 按公式计算 squared_loss(linreg(X, w, b), y) 的梯度，所以需要 "
+                f"net=linreg 和 loss=squared_loss，实际得到 {got[0]} 和 {got[1]}；"
+                f"其他模型或损失函数请用 fast=False（默认值）",
+            )
         )
     if len(params) != 2:
-        raise ValueError(f"fast=True needs params=[w, b], got {len(params)} tensors")
+        raise ValueError(
+            _text(
+                f"fast=True needs params=[w, b], got {len(params)} tensors",
+                f"fast=True 需要 params=[w, b]，实际得到 {len(params)} 个张量",
+            )
+        )
     w, b = params
     linreg_params(w, b, features, "features")
     if w.dim() != 2:
         raise ValueError(
-            f"fast=True needs w of shape ({features.shape[1]}, 1), as init_params makes it, "
-            f"got shape {tuple(w.shape)}"
+            _text(
+                f"fast=True needs w of shape ({features.shape[1]}, 1), as init_params makes "
+                f"it, got shape {tuple(w.shape)}",
+                f"fast=True 需要形状为 ({features.shape[1]}, 1) 的 w（与 init_params 创建的"
+                f"一致），实际得到形状 {tuple(w.shape)}",
+            )
         )
     one_per_example("labels", labels, len(features))
     dtypes = {features.dtype, labels.dtype, w.dtype, b.dtype}
     if len(dtypes) > 1:
         raise TypeError(
-            f"fast=True needs one dtype for features, labels, w and b, got features "
-            f"{features.dtype}, labels {labels.dtype}, w {w.dtype}, b {b.dtype}; convert "
-            f"them with .float() (or use fast=False)"
+            _text(
+                f"fast=True needs one dtype for features, labels, w and b, got features "
+                f"{features.dtype}, labels {labels.dtype}, w {w.dtype}, b {b.dtype}; convert "
+                f"them with .float() (or use fast=False)",
+                f"fast=True 要求 features、labels、w 和 b 的 dtype 相同，实际得到 features "
+                f"{features.dtype}，labels {labels.dtype}，w {w.dtype}，b {b.dtype}；"
+                f"请用 .float() 转换它们（或使用 fast=False）",
+            )
         )

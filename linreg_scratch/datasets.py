@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import torch
 
 from . import _checks
+from .lang import text
 
 #: The columns that hold numbers; species, island and sex hold text.
 NUMERIC_COLUMNS = (
@@ -17,11 +18,6 @@ NUMERIC_COLUMNS = (
     "year",
 )
 TEXT_COLUMNS = ("species", "island", "sex")
-
-_MISSING = (
-    "penguins() needs the optional packages palmerpenguins and pandas; install them "
-    "with: pip install 'linreg-scratch[data]'"
-)
 
 
 def penguins(
@@ -50,7 +46,14 @@ def penguins(
     try:
         from palmerpenguins import load_penguins
     except ImportError as err:
-        raise ImportError(_MISSING) from err
+        raise ImportError(
+            text(
+                "penguins() needs the optional packages palmerpenguins and pandas; install "
+                "them with: pip install 'linreg-scratch[data]'",
+                "penguins() 需要可选的包 palmerpenguins 和 pandas；请用以下命令安装："
+                "pip install 'linreg-scratch[data]'",
+            )
+        ) from err
     table = load_penguins()[[*columns, target]].dropna()
     values = torch.tensor(table.to_numpy(dtype="float64"), dtype=torch.float32)
     return values[:, :-1].contiguous(), values[:, -1:].contiguous()

@@ -17,17 +17,19 @@ from .lang import text
 from .plot import _in_notebook
 from .record import Run, record_run
 
-INSTALL = (
-    'explore needs ipywidgets: pip install "linreg-scratch[interactive]" '
-    "(or pip install ipywidgets), then restart the kernel"
-)
-
 
 def _widgets():
     try:
         import ipywidgets
     except ImportError as err:
-        raise ImportError(INSTALL) from err
+        raise ImportError(
+            text(
+                'explore needs ipywidgets: pip install "linreg-scratch[interactive]" '
+                "(or pip install ipywidgets), then restart the kernel",
+                'explore 需要 ipywidgets：请运行 pip install "linreg-scratch[interactive]"'
+                "（或 pip install ipywidgets），然后重启内核",
+            )
+        ) from err
     return ipywidgets
 
 

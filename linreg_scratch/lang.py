@@ -1,8 +1,15 @@
-"""The language of what the package shows a learner: figure labels, ``check`` verdicts.
+"""The language of what the package shows a learner: figures, verdicts, messages.
 
-English by default. A Chinese notebook starts with ``set_language("zh")``; every
-figure label and feedback message drawn after that is in Chinese. Error messages
-raised for programming mistakes stay in English, like torch's own.
+English by default. A Chinese notebook starts with ``set_language("zh")``; after
+that every figure label and ``check`` verdict is in Chinese, and so is the message
+of every refusal of a bad argument (the ValueError or TypeError from the checks in
+``_checks``), of a diverging run and of a missing optional package. Each message is
+written once, as ``text(en, zh)``, and picked when it is raised. Argument names,
+code, numbers and shapes read the same in both ("lr 必须是大于 0 的有限数，实际得到
+-1.0"). Errors raised inside torch or Python themselves stay English.
+
+This module imports nothing from the package, so every other module, ``_checks``
+included, can import :func:`text` without an import cycle.
 """
 
 from __future__ import annotations
@@ -10,8 +17,6 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 from typing import overload
-
-from . import _checks
 
 LANGUAGES = ("en", "zh")
 
@@ -26,7 +31,14 @@ def set_language(language: str) -> None:
     >>> set_language("en"); get_language()
     'en'
     """
-    _checks.choice("language", language, LANGUAGES)
+    # _checks.choice's rule, written here: _checks imports text from this module
+    if not isinstance(language, str) or language not in LANGUAGES:
+        raise ValueError(
+            text(
+                f"language must be one of {LANGUAGES}, got {language!r}",
+                f"language 必须是 {LANGUAGES} 之一，实际得到 {language!r}",
+            )
+        )
     _state["language"] = language
     _figure_fonts(language)
 

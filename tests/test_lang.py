@@ -1,6 +1,17 @@
-import pytest
+import ast
+import inspect
+import pathlib
+import re
+import sys
 
-from linreg_scratch import lang
+import pytest
+import torch
+
+import linreg_scratch as ls
+from linreg_scratch import _checks, lang
+
+#: A Chinese (CJK unified) ideograph.
+CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def test_english_by_default_and_switchable():
@@ -95,3 +106,151 @@ def test_set_language_switches_a_check_verdict():
         chinese = str(check.linreg(no_bias))
     assert "expected:" in english and "应为：" not in english
     assert "应为：" in chinese and "expected:" not in chinese
+
+
+# --- refusals and hints in Chinese (issue #24); tests/test_promise.py checks every ---
+# --- refusal of its tables in both languages, these pin the exact wording          ---
+
+CLI_PROG = "python -m linreg_scratch"
+
+
+def _refusal_in_chinese(call):
+    with pytest.raises((ValueError, TypeError, ImportError)) as info, lang.language("zh"):
+        call()
+    return str(info.value)
+
+
+def _nan_at_row_1():
+    features = torch.zeros(3, 2)
+    features[1, 0] = float("nan")
+    return features
+
+
+@pytest.mark.parametrize(
+    ("call", "chinese"),
+    [
+        (
+            lambda: ls.sgd([torch.zeros(2, 1, requires_grad=True)], lr=-1.0, batch_size=1),
+            "lr 必须是大于 0 的有限数，实际得到 -1.0",
+        ),
+        (
+            lambda: ls.data_iter(0, torch.zeros(3, 2), torch.zeros(3)),
+            "batch_size 必须是正整数，实际得到 0",
+        ),
+        (
+            lambda: ls.synthetic_data([1.0], 0, 5, generator=42),
+            "generator 必须是 torch.Generator 或 None，实际得到 42（int）；"
+            "要使用随机种子 42，请传入 torch.Generator().manual_seed(42)",
+        ),
+        (
+            lambda: ls.synthetic_data([1.0], 1e39, 5),
+            "b 必须是区间 [-1e+30, 1e+30] 内的有限数（更大的值会超出 float32 的范围），"
+            "实际得到 1e+39",
+        ),
+        (
+            lambda: ls.linreg(torch.zeros(4, 2), torch.zeros(2, 1), torch.zeros(2)),
+            "b 必须是单个数，形状为 (1,) 或 ()，实际得到形状为 (2,) 的 b；"
+            "更长的 b 会被广播，得出错误的 y_hat",
+        ),
+        (
+            lambda: ls.closed_form(_nan_at_row_1(), torch.zeros(3)),
+            "features 的第 1 行第 0 列是 NaN（共有 1 个非有限值）；请先删除或修正这些行",
+        ),
+        (
+            lambda: ls.Animator(legend=["train", "test"]).add(1, [0.5]),
+            "y 必须含有 2 个值（每条线一个，与 legend 的项数相同），实际得到 1 个",
+        ),
+        (
+            lambda: ls.Trajectory().stack(0),
+            "还没有记录任何内容：请把这个 Trajectory 传给 train(callback=...)",
+        ),
+        (lambda: lang.set_language("fr"), "language 必须是 ('en', 'zh') 之一，实际得到 'fr'"),
+    ],
+    ids=["lr", "batch_size", "seed", "b-bound", "b-shape", "nan", "y-count", "empty", "language"],
+)
+def test_refusals_read_as_written_in_chinese(call, chinese):
+    assert _refusal_in_chinese(call) == chinese
+    assert lang.get_language() == "en"
+
+
+def test_the_cli_refuses_in_chinese(capsys):
+    from linreg_scratch.__main__ import main
+
+    with pytest.raises(SystemExit), lang.language("zh"):
+        main(["--lr", "nan"])
+    err = capsys.readouterr().err
+    assert (
+        err == f"{CLI_PROG}：错误：参数 --lr：LR 必须是大于 0 的有限数，实际得到 nan（见 --help）\n"
+    )
+
+
+def test_install_hints_are_chinese_too(monkeypatch):
+    from linreg_scratch.explore import _widgets
+
+    monkeypatch.setitem(sys.modules, "palmerpenguins", None)  # makes the imports fail
+    monkeypatch.setitem(sys.modules, "ipywidgets", None)
+    penguins = _refusal_in_chinese(ls.penguins)
+    assert penguins.startswith("penguins() 需要可选的包 palmerpenguins 和 pandas")
+    assert penguins.endswith("pip install 'linreg-scratch[data]'")
+    assert _refusal_in_chinese(_widgets).startswith("explore 需要 ipywidgets：")
+    with pytest.raises(ImportError, match="explore needs ipywidgets"):
+        _widgets()
+
+
+# Arguments of the checks that carry words (where a bound comes from, how to fix it...).
+PHRASE_KEYWORDS = ("why", "fix", "what", "unit", "like", "meaning")
+
+
+def _words(value: str) -> bool:
+    """Words, not a name or code: "this Sweep", "ls and colors"; not "features", "N * D"."""
+    return " " in value and re.search(r"\b[a-z]{2,}\b", value) is not None
+
+
+def _string(arg: ast.expr, constants: dict) -> str | None:
+    """The string ``arg`` is: a literal, or a module-level constant (``_FLOAT32``)."""
+    value = arg.value if isinstance(arg, ast.Constant) else None
+    value = constants.get(arg.id) if isinstance(arg, ast.Name) else value
+    return value if isinstance(value, str) else None
+
+
+def phrases_handed_to_checks() -> dict[str, str]:
+    """Each string the package hands a check as words, with the file it is in: a keyword
+    argument ``why=``, ``fix=``... of any call (``_number(..., why=...)`` passes it on), and
+    a positional argument of a ``_checks.`` call that fills such a parameter or is words
+    itself; a module-level constant (``why=_FLOAT32``) is read."""
+    package = pathlib.Path(lang.__file__).resolve().parent
+    found = {}
+    for path in sorted(package.rglob("*.py")):
+        tree = ast.parse(path.read_text())
+        constants = {
+            target.id: node.value.value
+            for node in tree.body
+            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant)
+            for target in node.targets
+            if isinstance(target, ast.Name)
+        }
+
+        for call in ast.walk(tree):
+            if not isinstance(call, ast.Call):
+                continue
+            texts = [_string(k.value, constants) for k in call.keywords if k.arg in PHRASE_KEYWORDS]
+            func = call.func
+            if isinstance(func, ast.Attribute) and getattr(func.value, "id", "") == "_checks":
+                params = list(inspect.signature(getattr(_checks, func.attr)).parameters)
+                for param, arg in zip(params, call.args, strict=False):
+                    value = _string(arg, constants)
+                    if value is not None and (param in PHRASE_KEYWORDS or _words(value)):
+                        texts.append(value)
+            found |= {value: path.name for value in texts if value is not None}
+    return found
+
+
+def test_every_phrase_a_check_is_handed_has_its_chinese():
+    phrases = phrases_handed_to_checks()
+    assert "torch seeds are 64-bit" in phrases and "the animation" in phrases  # it finds them
+    code = {p for p in phrases if p.startswith("'") or hasattr(ls, p)}  # 'fit.svg', linreg
+    missing = {
+        p: where for p, where in phrases.items() if p not in _checks.PHRASES_ZH and p not in code
+    }
+    assert missing == {}
+    assert all(CJK.search(zh) for english, zh in _checks.PHRASES_ZH.items() if english not in code)

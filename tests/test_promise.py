@@ -1,7 +1,9 @@
 """The promise, property-tested: every public function, fed generated mistakes and valid
 oddities, either gives a correct result or raises ValueError/TypeError (FloatingPointError for
 divergence) that names the argument, from our own checks (never from inside torch), and never
-changes its inputs (values, shape, dtype, requires_grad, .grad).
+changes its inputs (values, shape, dtype, requires_grad, .grad). Every refusal is checked in
+both languages: in English with no Chinese in it, and again under ``language("zh")``, where it
+must be Chinese and still name the argument (``assert_refused`` does both).
 
 Generated cases per run: see the report in the README's "Use it" section; `pytest
 --hypothesis-show-statistics tests/test_promise.py` prints them per test.
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import math
 import pathlib
+import re
 import traceback
 
 import numpy as np
@@ -32,9 +35,22 @@ from strategies import (
 import linreg_scratch as ls
 from linreg_scratch.__main__ import main
 from linreg_scratch.data import shuffle_order
+from linreg_scratch.lang import language
 
 PACKAGE = pathlib.Path(ls.__file__).resolve().parent
 ERRORS = (ValueError, TypeError)
+#: A Chinese (CJK unified) ideograph: a message in Chinese has some, one in English none.
+CJK = re.compile(r"[\u4e00-\u9fff]")
+#: Words of English prose, never of code: a Chinese message holds none of them.
+PROSE = re.compile(r"\b(must|got|is|are|be|the|and|or|not|use|pass|needs?|should|see|error)\b")
+
+
+def english_left(zh: str, cause: BaseException | None = None) -> list[str]:
+    """The English prose words in the Chinese message ``zh``, once quoted values and the
+    text of the error it wraps (``cause``: torch's or Python's own words) are taken out."""
+    if cause is not None:
+        zh = zh.replace(str(cause), "")
+    return PROSE.findall(re.sub(r"'[^']*'|\"[^\"]*\"", "", zh))
 
 
 # --- helpers: what "the promise" means, written once ------------------------------------
@@ -68,21 +84,47 @@ def same(a, b) -> bool:
     return a == b or (a[1] != a[1] and b[1] != b[1])  # NaN == NaN here
 
 
-def assert_refused(call, args: dict, names, errors=ERRORS, *, first=False):
-    """``call(**args)`` raises one of ``errors`` from our checks, naming one of ``names``
-    (with ``first``: as the message's first word); no argument is changed."""
+def refusal(call, args: dict, errors) -> BaseException:
+    """The error ``call(**args)`` raises, checked to be one of ``errors``, raised by our
+    code (not inside torch or Python internals) and to leave every argument unchanged."""
     before = {k: snapshot(v) for k, v in args.items()}
     with pytest.raises(errors) as info:
         call(**args)
-    message = str(info.value)
-    names = (names,) if isinstance(names, str) else names
-    named = message.startswith if first else message.__contains__
-    assert any(named(name) for name in names), (names, message)
-    # raised by our code, not inside torch or Python internals
     innermost = traceback.extract_tb(info.value.__traceback__)[-1].filename
-    assert pathlib.Path(innermost).resolve().is_relative_to(PACKAGE), (innermost, message)
+    assert pathlib.Path(innermost).resolve().is_relative_to(PACKAGE), (innermost, info.value)
     for k, v in args.items():
         assert same(before[k], snapshot(v)), f"{k} was changed by a call that failed"
+    return info.value
+
+
+def argument_names(names, english: str) -> list[str]:
+    """The argument names among ``names`` ("features and labels" names two), which read
+    the same in Chinese; when ``names`` are English words ("not a leaf"), the argument the
+    English message starts with, as the checks' messages do."""
+    parts = [part for name in names for part in name.split(" and ")]
+    return [p for p in parts if re.fullmatch(r"[\w.\[\]()-]+", p)] or [english.split()[0]]
+
+
+def assert_refused(call, args: dict, names, errors=ERRORS, *, first=False):
+    """``call(**args)`` raises one of ``errors`` from our checks, naming one of ``names``
+    (with ``first``: as the message's first word), in English with no Chinese in it; no
+    argument is changed. Under ``language("zh")`` it raises the same error type, in
+    Chinese, still naming the argument. Returns the English message."""
+    names = (names,) if isinstance(names, str) else names
+    with language("en"):
+        error = refusal(call, args, errors)
+    message = str(error)
+    named = message.startswith if first else message.__contains__
+    assert any(named(name) for name in names), (names, message)
+    assert not CJK.search(message), message
+    with language("zh"):
+        chinese = refusal(call, args, type(error))
+    zh = str(chinese)
+    assert type(chinese) is type(error) and CJK.search(zh), (message, zh)
+    assert not english_left(zh, chinese.__cause__), (english_left(zh, chinese.__cause__), zh)
+    in_zh = argument_names(names, message)
+    named = zh.startswith if first else zh.__contains__
+    assert any(named(name) for name in in_zh), (in_zh, zh)
     return message
 
 
@@ -626,11 +668,16 @@ def test_plots_take_the_trajectory_itself_as_well_as_its_stack(tutorial_data):
 )
 def test_cli_refuses_before_training(argv, words, capsys, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    with pytest.raises(SystemExit) as info:
-        main(argv)
-    out, err = capsys.readouterr()
-    assert info.value.code == 2 and out == ""  # nothing trained, nothing printed
-    assert len(err.strip().splitlines()) == 1 and words in err, err
+    for lang in ("en", "zh"):
+        with pytest.raises(SystemExit) as info, language(lang):
+            main(argv)
+        out, err = capsys.readouterr()
+        assert info.value.code == 2 and out == ""  # nothing trained, nothing printed
+        assert len(err.strip().splitlines()) == 1, err
+        if lang == "en":
+            assert words in err and not CJK.search(err), err
+        else:  # in Chinese, naming the flag given
+            assert CJK.search(err) and argv[0] in err and not english_left(err), err
 
 
 def test_cli_accepts_the_largest_seed(capsys):
