@@ -34,6 +34,8 @@ PHRASES_ZH = {
     "so labels fit in float32": "这样标签才能放进 float32",
     "labels must fit in float32": "标签必须能放进 float32",
     "torch seeds are 64-bit": "torch 的随机种子是 64 位的",
+    "a folder when grading a folder": "在给整个文件夹评分时是一个文件夹",
+    "it is for grading a folder of notebooks": "它只用于给一个文件夹里的笔记本评分",
     "the data must fit in memory": "数据必须能放进内存",
     "0 for w, 1 for b": "0 表示 w，1 表示 b",
     "width in inches": "宽度，单位为英寸",
@@ -1048,25 +1050,42 @@ def number_text(text: str) -> object:
 def exists(name: str, path: os.PathLike) -> None:
     """Require ``path`` to exist."""
     if not os.path.exists(path):
-        raise ValueError(f"{name} {os.fspath(path)!r} does not exist")
+        raise ValueError(
+            _text(
+                f"{name} {os.fspath(path)!r} does not exist",
+                f"{name} {os.fspath(path)!r} 不存在",
+            )
+        )
 
 
 def not_a_notebook(path: os.PathLike, err: Exception) -> NoReturn:
     """Refuse a file that nbformat cannot read as a notebook; ``err`` says why."""
     first = str(err).strip().splitlines()[0][:200] if str(err).strip() else type(err).__name__
-    raise ValueError(f"{os.fspath(path)} is not a Jupyter notebook ({first})") from None
+    raise ValueError(
+        _text(
+            f"{os.fspath(path)} is not a Jupyter notebook ({first})",
+            f"{os.fspath(path)} 不是 Jupyter 笔记本（{first}）",
+        )
+    ) from None
 
 
 def not_a_file(name: str, value: str | None, wanted: str) -> None:
     """Require ``value`` (an option's path) not to be an existing file."""
     if value is not None and os.path.isfile(value):
-        raise ValueError(f"{name} must be {wanted}, got the file {value!r}")
+        raise ValueError(
+            _text(
+                f"{name} must be {wanted}, got the file {value!r}",
+                f"{name} 必须{_zh(wanted)}，实际得到文件 {value!r}",
+            )
+        )
 
 
 def not_given(name: str, value: object, why: str) -> None:
     """Refuse an option that does not apply here."""
     if value is not None:
-        raise ValueError(f"{name} does not apply here: {why}")
+        raise ValueError(
+            _text(f"{name} does not apply here: {why}", f"{name} 在这里不适用：{_zh(why)}")
+        )
 
 
 # --- training ------------------------------------------------------------------------

@@ -34,6 +34,7 @@ from torch import nn
 
 from . import _checks
 from .data import load_array, synthetic_data
+from .lang import text
 from .loss import squared_loss
 from .model import linreg
 from .optim import sgd
@@ -227,7 +228,12 @@ class Module(nn.Module, HyperParameters):
     def plot(self, key: str, value: torch.Tensor, train: bool) -> None:
         """Put one loss value on the board, at a fractional epoch while training."""
         if not hasattr(self, "trainer"):
-            raise RuntimeError("plot() needs a trainer: call Trainer.fit(model, data) first")
+            raise RuntimeError(
+                text(
+                    "plot() needs a trainer: call Trainer.fit(model, data) first",
+                    "plot() 需要 trainer：请先调用 Trainer.fit(model, data)",
+                )
+            )
         self.board.xlabel = "epoch"
         trainer = self.trainer
         if train:

@@ -8,6 +8,7 @@ import torch
 
 from . import _checks
 from .loss import squared_loss
+from .lang import text
 from .model import linreg
 from .probe import probe_model
 
@@ -82,9 +83,13 @@ def grad_check(
         for i, g in enumerate(reference):
             if not bool(torch.isfinite(g).all()):
                 raise FloatingPointError(
-                    f"the gradient of params[{i}] from {source} is not finite (NaN or inf): "
-                    f"net or loss is not differentiable at these inputs (e.g. sqrt of a "
-                    f"negative number), so the gradient check fails"
+                    text(
+                        f"the gradient of params[{i}] from {source} is not finite (NaN or "
+                        f"inf): net or loss is not differentiable at these inputs (e.g. sqrt "
+                        f"of a negative number), so the gradient check fails",
+                        f"由 {source} 得到的 params[{i}] 的梯度不是有限值（NaN 或 inf）："
+                        f"net 或 loss 在这些输入处不可微（例如对负数开平方），梯度检验无法进行",
+                    )
                 )
     for reference in references:
         for g, g_ref in zip(grads, reference, strict=True):

@@ -245,9 +245,9 @@ def _points(values: list[str]) -> dict[str, float]:
     for value in values:
         name, _, number = value.rpartition("=")
         if name:
-            _checks.choice("--points NAME", name, tuple(NAMES))
+            _checks.choice("--points", name, tuple(NAMES))
         amount = _checks.scalar(
-            "--points N", _checks.number_text(number), float, low=0, include_low=False
+            "--points", _checks.number_text(number), float, low=0, include_low=False
         )
         for key in [name] if name else NAMES:
             points[key] = amount

@@ -214,9 +214,9 @@ def test_animate_sgd_draws_one_frame_under_an_autograder(monkeypatch):
         (None, [], "does not exist"),
         ("not json at all", [], "is not a Jupyter notebook"),
         ('{"cells": 3}', [], "is not a Jupyter notebook"),
-        (None, ["--points", "sdg=2"], "--points NAME must be one of ("),
-        (None, ["--points", "two"], "--points N must be a finite number > 0, got 'two'"),
-        (None, ["--points", "-1"], "--points N must be a finite number > 0, got -1"),
+        (None, ["--points", "sdg=2"], "--points must be one of ("),
+        (None, ["--points", "two"], "--points must be a finite number > 0, got 'two'"),
+        (None, ["--points", "-1"], "--points must be a finite number > 0, got -1"),
         (None, ["--timeout", "0"], "--timeout must be a finite number > 0, got 0"),
     ],
 )
