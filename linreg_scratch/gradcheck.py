@@ -7,8 +7,8 @@ from collections.abc import Callable, Sequence
 import torch
 
 from . import _checks
-from .loss import squared_loss
 from .lang import text
+from .loss import squared_loss
 from .model import linreg
 from .probe import probe_model
 
