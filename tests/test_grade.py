@@ -378,7 +378,7 @@ def test_a_class_is_graded_into_a_csv(class_folder):
     out, rows, results = class_folder
     assert out.returncode == 0, out.stderr
     assert set(rows) == {"broken.ipynb", "solved.ipynb", "stubs.ipynb", "wrong.ipynb"}
-    assert "is not a Jupyter notebook" in rows["broken.ipynb"]["error"]
+    assert "不是 Jupyter 笔记本" in rows["broken.ipynb"]["error"]  # in --language zh
     assert float(rows["broken.ipynb"]["score"]) == 0 and "broken" not in results
     assert float(rows["solved.ipynb"]["score"]) == 10 == float(rows["solved.ipynb"]["max_score"])
     assert results["solved"]["score"] == 10
