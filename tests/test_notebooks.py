@@ -10,7 +10,7 @@ import sys
 import nbformat
 import pytest
 import torch
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from kernel import errors, execute, mime_types, text_of
 
@@ -293,7 +293,6 @@ def test_the_reference_notebook_teaches_the_four_definitions():
     assert {"data_iter", "linreg", "squared_loss", "sgd"} <= set(INLINE)
 
 
-@settings(max_examples=40, deadline=None)
 @given(
     n=st.integers(1, 60),
     d=st.integers(1, 4),

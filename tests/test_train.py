@@ -74,7 +74,7 @@ def autograd_linreg(X, w, b):
     return linreg(X, w, b)
 
 
-@settings(max_examples=25, deadline=None)
+@settings(deadline=None)
 @given(
     n=st.integers(1, 120),
     d=st.integers(1, 5),
