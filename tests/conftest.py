@@ -1,5 +1,6 @@
 import os
 import pathlib
+import re
 import sys
 import types
 
@@ -48,6 +49,11 @@ def starts_a_process(function, fixturenames=()) -> bool:
     return False
 
 
+def wants_docs(config) -> bool:
+    """Whether the -m expression asks for the docs tests (`-m docs`, not `-m "not docs"`)."""
+    return re.search(r"(?<!not )\bdocs\b", config.option.markexpr or "") is not None
+
+
 def pytest_collection_modifyitems(config, items):
     # `slow`: every test that starts a kernel or a subprocess, marked here from its code
     # so that no such test can be forgotten; `pytest -m "not slow"` is the quick loop.
@@ -57,11 +63,21 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.slow)
     # `docs` (the Sphinx build, minutes) runs only when the -m expression names it, so
     # that `pytest` and `pytest -m "not slow"` both leave it out.
-    if "docs" not in (config.option.markexpr or ""):
+    if not wants_docs(config):
         docs = [item for item in items if item.get_closest_marker("docs")]
         if docs:
             config.hook.pytest_deselected(items=docs)
             items[:] = [item for item in items if not item.get_closest_marker("docs")]
+
+
+def pytest_xdist_auto_num_workers(config):
+    """Workers for `-n auto` (addopts): one per core, at most 4 (each imports torch and
+    starts its own kernels; more would mostly add start-up); none when the docs are
+    selected, whose tests share one build of the site in one process."""
+    if wants_docs(config):
+        return 0
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, min(4, cores or 1))
 
 
 # --- Hypothesis profiles: the only place that sets how many examples a property test
