@@ -9,9 +9,18 @@ from nbclient import NotebookClient
 
 
 def execute(nb, cwd, timeout: int = 120):
-    """Execute ``nb`` in a fresh ``python3`` kernel with ``cwd`` as working folder."""
+    """Execute ``nb`` in a fresh ``python3`` kernel with ``cwd`` as working folder.
+
+    The kernel is stopped at once when the last cell has run ("immediate"): a graceful
+    shutdown waits seconds for a kernel that has imported torch to exit, and no test
+    looks at how a kernel ends.
+    """
     client = NotebookClient(
-        nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(cwd)}}
+        nb,
+        timeout=timeout,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(cwd)}},
+        shutdown_kernel="immediate",
     )
     client.execute()
     return nb

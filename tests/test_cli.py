@@ -1,14 +1,31 @@
 import re
 import subprocess
+import sys
 
 import pytest
 import torch
+
+# A few tests run `python -m linreg_scratch` in a subprocess: the entry point, its exit
+# codes and what reaches the terminal. The rest call main(argv) in this process (the same
+# code, without a second interpreter importing torch for each run).
 
 
 def run_cli(python, *args):
     return subprocess.run(
         [python, "-m", "linreg_scratch", *args], capture_output=True, text=True, timeout=120
     )
+
+
+def run_main(capsys, *args):
+    """main(args) in this process: (exit code, stdout, stderr); a flag error's exit too."""
+    from linreg_scratch.__main__ import main
+
+    try:
+        code = main(list(args))
+    except SystemExit as stop:
+        code = stop.code
+    out = capsys.readouterr()
+    return code, out.out, out.err
 
 
 def test_main_job_learns_the_true_parameters(python):
@@ -27,10 +44,10 @@ def test_main_job_learns_the_true_parameters(python):
     assert out.stderr == ""
 
 
-def test_flags_change_the_experiment(python, tmp_path):
+def test_flags_change_the_experiment(capsys, tmp_path):
     plot = tmp_path / "run.svg"
-    out = run_cli(
-        python,
+    code, stdout, _ = run_main(
+        capsys,
         "--num-examples",
         "2000",
         "--num-inputs",
@@ -46,15 +63,18 @@ def test_flags_change_the_experiment(python, tmp_path):
         "--plot",
         str(plot),
     )
-    assert out.returncode == 0, out.stderr
-    assert "2000 examples, 5 inputs" in out.stdout
-    assert len(re.findall(r"^epoch \d, loss", out.stdout, flags=re.M)) == 5
-    assert float(re.search(r"max \|error\| (\S+)", out.stdout).group(1)) < 1e-2
+    assert code == 0
+    assert "2000 examples, 5 inputs" in stdout
+    assert len(re.findall(r"^epoch \d, loss", stdout, flags=re.M)) == 5
+    assert float(re.search(r"max \|error\| (\S+)", stdout).group(1)) < 1e-2
     assert plot.read_bytes().lstrip().startswith((b"<?xml", b"<svg"))
 
 
-def test_same_seed_same_output(python):
-    assert run_cli(python, "--seed", "7").stdout == run_cli(python, "--seed", "7").stdout
+def test_same_seed_same_output(capsys):
+    first = run_main(capsys, "--seed", "7")
+    torch.manual_seed(123)  # the run must not depend on the global generator's state
+    torch.randn(5)
+    assert run_main(capsys, "--seed", "7") == first
 
 
 @pytest.mark.parametrize(
@@ -70,12 +90,19 @@ def test_same_seed_same_output(python):
         (["--plot", "out.txt"], "--plot: file must end in .svg, .png or .pdf"),
     ],
 )
-def test_bad_flags_exit_2_with_one_line(python, args, words):
-    out = run_cli(python, *args)
-    assert out.returncode == 2
-    assert out.stdout == ""
-    assert len(out.stderr.splitlines()) == 1 and words in out.stderr
-    assert "Traceback" not in out.stderr
+def test_bad_flags_exit_2_with_one_line(capsys, args, words):
+    code, stdout, stderr = run_main(capsys, *args)
+    assert code == 2
+    assert stdout == ""
+    assert len(stderr.splitlines()) == 1 and words in stderr
+
+
+def test_a_bad_flag_on_the_command_line_exits_2_with_one_line(python):
+    out = run_cli(python, "--lr", "-1")
+    assert out.returncode == 2 and out.stdout == ""
+    assert out.stderr.splitlines() == [
+        "python -m linreg_scratch: error: argument --lr: must be > 0, got -1 (see --help)"
+    ]
 
 
 def test_diverging_run_exits_1_with_advice(python):
@@ -85,14 +112,6 @@ def test_diverging_run_exits_1_with_advice(python):
 
 
 # --- every flag takes effect (in-process, through main(argv)) -------------------------
-
-
-def run_main(capsys, *args):
-    from linreg_scratch.__main__ import main
-
-    code = main(list(args))
-    out = capsys.readouterr()
-    return code, out.out, out.err
 
 
 def learned(stdout):
@@ -161,17 +180,17 @@ def test_plot_writes_the_named_format(capsys, tmp_path, suffix):
     assert magic in path.read_bytes()[:400]
 
 
-def test_penguins_standardises_and_prints_weights_in_original_units(python):
+def test_penguins_standardises_and_prints_weights_in_original_units(capsys):
     import numpy as np
     from palmerpenguins import load_penguins
 
-    out = run_cli(python, "--data", "penguins")
-    assert out.returncode == 0, out.stderr
-    assert "342 penguins" in out.stdout and "standardised" in out.stdout
-    assert len(re.findall(r"^epoch \d+, loss", out.stdout, flags=re.M)) == 30
+    code, stdout, _ = run_main(capsys, "--data", "penguins")
+    assert code == 0
+    assert "342 penguins" in stdout and "standardised" in stdout
+    assert len(re.findall(r"^epoch \d+, loss", stdout, flags=re.M)) == 30
     number = r"(-?[\d.]+)"
-    learned = re.search(rf"learned w: \[{number}, {number}\]  b: {number}", out.stdout)
-    exact = re.search(rf"exact w:   \[{number}, {number}\]  b: {number}", out.stdout)
+    learned = re.search(rf"learned w: \[{number}, {number}\]  b: {number}", stdout)
+    exact = re.search(rf"exact w:   \[{number}, {number}\]  b: {number}", stdout)
     learned, exact = (np.array([float(x) for x in m.groups()]) for m in (learned, exact))
     # the closed form, independently: numpy least squares on the table read by pandas
     table = load_penguins()[["flipper_length_mm", "bill_length_mm", "body_mass_g"]].dropna()
@@ -180,38 +199,37 @@ def test_penguins_standardises_and_prints_weights_in_original_units(python):
     np.testing.assert_allclose(exact, theta, rtol=1e-4)
     assert abs(learned[0] - theta[0]) < 1.0  # g per mm of flipper
     loss_learned, loss_exact = map(
-        float, re.search(r"loss: learned (\S+), exact (\S+)", out.stdout).groups()
+        float, re.search(r"loss: learned (\S+), exact (\S+)", stdout).groups()
     )
     assert loss_exact <= loss_learned < 1.01 * loss_exact
 
 
-def test_penguins_rejects_synthetic_only_flags(python):
-    out = run_cli(python, "--data", "penguins", "--num-inputs", "3")
-    assert out.returncode == 2
-    assert "--num-inputs: applies to --data synthetic only" in out.stderr
+def test_penguins_rejects_synthetic_only_flags(capsys):
+    code, _, stderr = run_main(capsys, "--data", "penguins", "--num-inputs", "3")
+    assert code == 2
+    assert "--num-inputs: applies to --data synthetic only" in stderr
 
 
-def test_penguins_without_the_data_extra_says_what_to_install(python):
-    code = (
-        "import sys; sys.modules['palmerpenguins'] = None; "
-        "from linreg_scratch.__main__ import main; sys.exit(main(['--data', 'penguins']))"
-    )
-    out = subprocess.run([python, "-c", code], capture_output=True, text=True, timeout=120)
-    assert out.returncode == 1
-    assert "pip install 'linreg-scratch[data]'" in out.stderr and "Traceback" not in out.stderr
+def test_penguins_without_the_data_extra_says_what_to_install(capsys, monkeypatch):
+    monkeypatch.setitem(sys.modules, "palmerpenguins", None)  # import now raises ImportError
+    code, _, stderr = run_main(capsys, "--data", "penguins")
+    assert code == 1
+    assert "pip install 'linreg-scratch[data]'" in stderr
 
 
-def test_animate_saves_the_run_it_printed(python, tmp_path):
+def test_animate_saves_the_run_it_printed(capsys, tmp_path):
     from PIL import Image
 
     gif = tmp_path / "run.gif"
-    out = run_cli(python, "--num-examples", "200", "--seed", "5", "--animate", str(gif))
-    assert out.returncode == 0, out.stderr
-    assert f"animation saved to {gif}" in out.stdout
+    code, stdout, _ = run_main(
+        capsys, "--num-examples", "200", "--seed", "5", "--animate", str(gif)
+    )
+    assert code == 0
+    assert f"animation saved to {gif}" in stdout
     with Image.open(gif) as image:
         assert image.n_frames == 60  # 3 epochs x 20 batches + start = 61 steps, 60 frames
     page = tmp_path / "run.html"
-    assert run_cli(python, "--num-examples", "50", "--animate", str(page)).returncode == 0
+    assert run_main(capsys, "--num-examples", "50", "--animate", str(page))[0] == 0
     frames = page.read_text(encoding="utf-8").count("data:image/png;base64,")
     assert frames == 5 * 3 + 1 + 1  # 5 batches x 3 epochs + the start, and the first <img>
 
@@ -261,16 +279,11 @@ def linreg_scratch_init(generator):
         (["--num-inputs", "3", "--animate", "run.gif"], "needs --num-inputs 2"),
     ],
 )
-def test_animate_checks_the_file_before_training(python, tmp_path, args, words):
-    out = subprocess.run(
-        [python, "-m", "linreg_scratch", *args],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        timeout=120,
-    )
-    assert out.returncode == 2 and words in out.stderr
-    assert out.stdout == ""  # nothing trained
+def test_animate_checks_the_file_before_training(capsys, monkeypatch, tmp_path, args, words):
+    monkeypatch.chdir(tmp_path)
+    code, stdout, stderr = run_main(capsys, *args)
+    assert code == 2 and words in stderr
+    assert stdout == ""  # nothing trained
     assert list(tmp_path.iterdir()) == []
 
 

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 import torch
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from strategies import batch_sizes, num_examples, seeds
 
@@ -65,7 +65,6 @@ def test_synthetic_data_rejects_bad_input(kwargs, error, words):
         synthetic_data(**args)
 
 
-@settings(max_examples=150, deadline=None)
 @given(n=num_examples, batch_size=batch_sizes, seed=seeds, shuffle=st.booleans())
 def test_data_iter_yields_every_example_exactly_once(n, batch_size, seed, shuffle):
     features = torch.arange(n, dtype=torch.float32).reshape(n, 1).repeat(1, 3)

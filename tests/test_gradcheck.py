@@ -1,12 +1,11 @@
 import pytest
 import torch
-from hypothesis import given, settings
+from hypothesis import given
 from strategies import linreg_problems
 
 from linreg_scratch import grad_check, linreg, squared_loss
 
 
-@settings(max_examples=30, deadline=None)
 @given(problem=linreg_problems(max_n=20, max_d=4))
 def test_correct_gradients_pass(problem):
     X, w, b, y = problem

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 import torch
-from hypothesis import given, settings
+from hypothesis import given
 from strategies import linreg_problems
 
 from linreg_scratch import linreg, squared_loss
@@ -30,7 +30,6 @@ def test_squared_loss_rejects_mismatched_sizes():
         squared_loss(torch.zeros(2, 1), [0.0, 1.0])
 
 
-@settings(max_examples=60, deadline=None)
 @given(problem=linreg_problems())
 def test_autograd_gradient_equals_the_analytic_formula(problem):
     X, w, b, y = problem

@@ -1,12 +1,11 @@
 import pytest
 import torch
-from hypothesis import given, settings
+from hypothesis import given
 from strategies import linreg_problems
 
 from linreg_scratch import init_params, linreg
 
 
-@settings(max_examples=50, deadline=None)
 @given(problem=linreg_problems())
 def test_linreg_is_x_times_w_plus_b(problem):
     X, w, b, _ = problem

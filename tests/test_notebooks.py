@@ -10,7 +10,7 @@ import sys
 import nbformat
 import pytest
 import torch
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from kernel import errors, execute, mime_types, text_of
 
@@ -71,6 +71,41 @@ def test_notebook_is_committed_clean(path):
     assert "<details>" in read(path).cells[-1].source  # exercises with answers
 
 
+# Exercise 4 of 3.2 asks for the losses at these learning rates; its answer quotes them.
+EXERCISE_4_LRS = ("0.003", "0.3")
+
+
+def exercise_4_cells(nb):
+    """Cells that rerun 3.2 from its seed cell to its training cell at each exercise-4 rate.
+
+    The seed cell resets torch's generator and every later cell rebuilds its state, so
+    each rerun computes what a fresh kernel would: the kernel that has just run the
+    notebook is reused instead of starting one per rate.
+    """
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    seed = next(i for i, c in enumerate(code) if re.search(r"torch\.manual_seed\(\d+\)", c.source))
+    train = next(i for i, c in enumerate(code) if c.source.startswith("lr = 0.03\n"))
+    cells = []
+    for lr in EXERCISE_4_LRS:
+        rerun = [nbformat.v4.new_code_cell(c.source) for c in code[seed : train + 1]]
+        rerun[-1].source = rerun[-1].source.replace("lr = 0.03", f"lr = {lr}")
+        rerun[-1].metadata["exercise_4_lr"] = lr
+        cells += rerun
+    return cells
+
+
+def check_exercise_4(nb, lang):
+    answer = next(c for c in reversed(nb.cells) if c.cell_type == "markdown").source
+    answer = answer.split("\n4. ")[-1]
+    reruns = [c for c in nb.cells if "exercise_4_lr" in c.metadata]
+    assert [c.metadata["exercise_4_lr"] for c in reruns] == list(EXERCISE_4_LRS)
+    for cell in reruns:
+        lr = cell.metadata["exercise_4_lr"]
+        last = float(re.findall(r"epoch 3, loss (\S+)", text_of(cell))[0])
+        quoted = f"{last:.2f}" if lr == "0.003" else f"{last * 1e5:.1f}\\times10^{{-5}}"
+        assert quoted in answer, (lang, quoted, answer)
+
+
 @pytest.mark.parametrize(
     "path",
     [p for p in NOTEBOOKS if p.stem != ASSIGNMENT],
@@ -85,6 +120,7 @@ def test_notebook_runs_top_to_bottom_in_a_fresh_kernel(path, tmp_path):
                 " abs(true_b - b.item()))"
             )
         )
+        nb.cells += exercise_4_cells(nb)  # after the whole notebook has run as committed
     nb = execute(nb, tmp_path, timeout=60)
     assert errors(nb) == []
     assert list(tmp_path.iterdir()) == []  # wrote no files
@@ -93,8 +129,10 @@ def test_notebook_runs_top_to_bottom_in_a_fresh_kernel(path, tmp_path):
         printed = "".join(text_of(c) for c in nb.cells if c.cell_type == "code")
         losses = [float(x) for x in re.findall(r"epoch \d, loss (\S+)", printed)[:3]]
         assert losses[0] > losses[1] > 0 and losses[2] < 1e-4
-        w_err, b_err = (float(x) for x in text_of(nb.cells[-1]).split())
+        check_line = next(c for c in nb.cells if c.source.startswith("print(float((torch.tensor"))
+        w_err, b_err = (float(x) for x in text_of(check_line).split())
         assert w_err < 1e-2 and b_err < 1e-2
+        check_exercise_4(nb, path.parent.name)
     if path.stem in KEY_OUTPUTS:
         KEY_OUTPUTS[path.stem](nb, path.parent.name)
 
@@ -574,20 +612,6 @@ KEY_OUTPUTS = {
 }
 
 
-@pytest.mark.parametrize("lr", ["0.003", "0.3"])
-def test_the_learning_rates_of_exercise_4_give_the_losses_its_answer_quotes(lr, tmp_path):
-    nb = read(ROOT / "en" / f"{REFERENCE}.ipynb")
-    train_cell = next(i for i, c in enumerate(nb.cells) if c.source.startswith("lr = 0.03\n"))
-    nb.cells[train_cell].source = nb.cells[train_cell].source.replace("lr = 0.03", f"lr = {lr}")
-    nb.cells = nb.cells[: train_cell + 1]
-    printed = "".join(text_of(c) for c in execute(nb, tmp_path, timeout=60).cells)
-    last = float(re.findall(r"epoch 3, loss (\S+)", printed)[0])
-    quoted = f"{last:.2f}" if lr == "0.003" else f"{last * 1e5:.1f}\\times10^{{-5}}"
-    for lang in ("zh", "en"):
-        answer = read(ROOT / lang / f"{REFERENCE}.ipynb").cells[-1].source.split("\n4. ")[-1]
-        assert quoted in answer, (lang, quoted, answer)
-
-
 # zh prose: full-width punctuation next to Chinese characters (code, maths and links aside)
 HALF_WIDTH_NEXT_TO_CJK = re.compile(r"[\u4e00-\u9fff][,.:;?()!]|[,:;?()!][\u4e00-\u9fff]")
 CHAPTER = sorted({p.stem for p in NOTEBOOKS})  # every chapter, the optional A1 and A2 included
@@ -655,7 +679,6 @@ def test_the_reference_notebook_teaches_the_four_definitions():
     assert {"data_iter", "linreg", "squared_loss", "sgd"} <= set(INLINE)
 
 
-@settings(max_examples=40, deadline=None)
 @given(
     n=st.integers(1, 60),
     d=st.integers(1, 4),

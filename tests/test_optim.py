@@ -1,13 +1,12 @@
 import pytest
 import torch
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from strategies import linreg_problems
 
 from linreg_scratch import linreg, sgd, squared_loss
 
 
-@settings(max_examples=60, deadline=None)
 @given(
     problem=linreg_problems(),
     lr=st.floats(1e-4, 1.0),

@@ -1,6 +1,6 @@
 import pytest
 import torch
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from linreg_scratch import (
@@ -26,7 +26,6 @@ def matrices(draw):
     return x
 
 
-@settings(max_examples=60, deadline=None)
 @given(x=matrices())
 def test_standardize_round_trips_and_gives_mean_0_std_1(x):
     before = x.clone()
@@ -69,7 +68,6 @@ def test_standardize_rejects_bad_input(x, error, words):
     assert words in str(info.value)
 
 
-@settings(max_examples=40, deadline=None)
 @given(x=matrices(), seed=st.integers(0, 1000))
 def test_unscale_gives_the_same_predictions_on_raw_features(x, seed):
     gen = torch.Generator().manual_seed(seed)

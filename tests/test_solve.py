@@ -1,13 +1,12 @@
 import numpy as np
 import pytest
 import torch
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from linreg_scratch import closed_form, synthetic_data
 
 
-@settings(max_examples=60, deadline=None)
 @given(n=st.integers(1, 60), d=st.integers(1, 6), seed=st.integers(0, 10_000))
 def test_closed_form_agrees_with_numpy_lstsq(n, d, seed):
     gen = torch.Generator().manual_seed(seed)
