@@ -13,39 +13,43 @@ from linreg_scratch import plot as plot_module
 
 matplotlib.use("Agg")
 
-TORCH_NAMES = {
-    "ones": torch.ones,
-    "ones_like": torch.ones_like,
-    "zeros": torch.zeros,
-    "zeros_like": torch.zeros_like,
-    "tensor": torch.tensor,
-    "arange": torch.arange,
-    "meshgrid": torch.meshgrid,
-    "sin": torch.sin,
-    "sinh": torch.sinh,
-    "cos": torch.cos,
-    "cosh": torch.cosh,
-    "tanh": torch.tanh,
-    "linspace": torch.linspace,
-    "exp": torch.exp,
-    "log": torch.log,
-    "normal": torch.normal,
-    "rand": torch.rand,
-    "randn": torch.randn,
-    "matmul": torch.matmul,
-    "int32": torch.int32,
-    "int64": torch.int64,
-    "float32": torch.float32,
-    "concat": torch.cat,
-    "stack": torch.stack,
-    "abs": torch.abs,
-    "eye": torch.eye,
-    "sigmoid": torch.sigmoid,
-    "batch_matmul": torch.bmm,
-    "nn_Module": torch.nn.Module,
-    "nn": torch.nn,
-    "torch": torch,
+# What each tensor shorthand computes, as the books use it, against NumPy: (call, expected).
+_M = np.array([[1.0, -2.0], [3.0, 4.0]])
+SHORTHANDS = {
+    "ones": (lambda f: f(2, 3), np.ones((2, 3))),
+    "ones_like": (lambda f: f(torch.tensor(_M)), np.ones((2, 2))),
+    "zeros": (lambda f: f(2, 3), np.zeros((2, 3))),
+    "zeros_like": (lambda f: f(torch.tensor(_M)), np.zeros((2, 2))),
+    "tensor": (lambda f: f([[1.0, -2.0], [3.0, 4.0]]), _M),
+    "arange": (lambda f: f(5), np.arange(5)),
+    "meshgrid": (
+        lambda f: f(torch.arange(2), torch.arange(3), indexing="ij")[1],
+        np.meshgrid(np.arange(2), np.arange(3), indexing="ij")[1],
+    ),
+    "sin": (lambda f: f(torch.tensor(_M)), np.sin(_M)),
+    "sinh": (lambda f: f(torch.tensor(_M)), np.sinh(_M)),
+    "cos": (lambda f: f(torch.tensor(_M)), np.cos(_M)),
+    "cosh": (lambda f: f(torch.tensor(_M)), np.cosh(_M)),
+    "tanh": (lambda f: f(torch.tensor(_M)), np.tanh(_M)),
+    "linspace": (lambda f: f(0, 1, 5), np.linspace(0, 1, 5)),
+    "exp": (lambda f: f(torch.tensor(_M)), np.exp(_M)),
+    "log": (lambda f: f(torch.tensor(np.abs(_M))), np.log(np.abs(_M))),
+    "normal": (lambda f: f(3.0, 0.0, (2, 2)), np.full((2, 2), 3.0)),  # std 0: the mean
+    "rand": (lambda f: ((f(1000) >= 0) & (f(1000) < 1)).all(), True),
+    "randn": (lambda f: f(4, 5).shape, (4, 5)),
+    "matmul": (lambda f: f(torch.tensor(_M), torch.tensor(_M)), _M @ _M),
+    "concat": (lambda f: f([torch.tensor(_M), torch.tensor(_M)], 1), np.concatenate([_M, _M], 1)),
+    "stack": (lambda f: f([torch.tensor(_M), torch.tensor(_M)]), np.stack([_M, _M])),
+    "abs": (lambda f: f(torch.tensor(_M)), np.abs(_M)),
+    "eye": (lambda f: f(3), np.eye(3)),
+    "sigmoid": (lambda f: f(torch.tensor(_M)), 1 / (1 + np.exp(-_M))),
+    "batch_matmul": (
+        lambda f: f(torch.tensor(np.stack([_M, 2 * _M])), torch.tensor(np.stack([_M, _M]))),
+        np.stack([_M @ _M, 2 * _M @ _M]),
+    ),
 }
+DTYPES = {"int32": np.int32, "int64": np.int64, "float32": np.float32}
+
 
 PACKAGE_NAMES = {
     "synthetic_data": linreg_scratch.synthetic_data,
@@ -77,9 +81,25 @@ PACKAGE_NAMES = {
 }
 
 
-@pytest.mark.parametrize("name", sorted(TORCH_NAMES))
-def test_shorthand_is_the_torch_object_itself(name):
-    assert getattr(d2l, name) is TORCH_NAMES[name]
+@pytest.mark.parametrize("name", sorted(SHORTHANDS))
+def test_each_tensor_shorthand_computes_what_the_book_uses_it_for(name):
+    call, expected = SHORTHANDS[name]
+    got = call(getattr(d2l, name))
+    got = got.numpy() if isinstance(got, torch.Tensor) else got
+    np.testing.assert_allclose(np.asarray(got, dtype=float), np.asarray(expected, dtype=float))
+
+
+@pytest.mark.parametrize("name", sorted(DTYPES))
+def test_dtype_names_make_tensors_of_that_dtype(name):
+    made = torch.zeros(2, dtype=getattr(d2l, name)).numpy()
+    assert made.dtype == DTYPES[name]
+
+
+def test_the_books_torch_and_nn_are_torchs():
+    # the books write d2l.torch, d2l.nn and d2l.nn_Module for the real modules
+    assert d2l.torch.ones(2).tolist() == [1.0, 1.0]
+    assert isinstance(d2l.nn.Linear(2, 1), d2l.nn_Module)
+    assert issubclass(d2l.nn.Linear, torch.nn.Module)
 
 
 @pytest.mark.parametrize("name", sorted(PACKAGE_NAMES))
