@@ -401,3 +401,61 @@ def test_each_wrong_function_gets_the_verdict_a_learner_reads(class_folder):
         for name, (fn, _) in WRONG.items():
             verdict = str(getattr(check, name)(fn))
             assert tests[name]["output"].startswith(verdict), name
+
+
+# --- the README's otter-grader recipe, run with otter ----------------------------------
+
+OTTER = ROOT / "docs" / "teachers" / "otter"
+
+
+def _sgd_of_3_2():
+    solution = nbformat.read(ROOT / "notebooks/en/3.2-linear-regression-scratch.ipynb", 4)
+    (source,) = [c.source for c in solution.cells if c.source.startswith("def sgd(")]
+    return source
+
+
+def _otter(*args, cwd):
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env.pop(GRADING, None)
+    return subprocess.run(
+        [sys.executable, "-m", "otter", *map(str, args)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=cwd,
+        timeout=300,
+    )
+
+
+def test_the_otter_example_submission_is_3_2s_sgd():
+    nb = nbformat.read(OTTER / "submission.ipynb", 4)
+    assert [c.source for c in nb.cells] == ["import torch", _sgd_of_3_2()]
+    assert all(not c.get("outputs") for c in nb.cells)
+
+
+@pytest.mark.slow
+def test_otter_run_scores_sgd_with_check(tmp_path):
+    pytest.importorskip(
+        "otter", reason="otter-grader is not installed (not a dependency: pip install otter-grader)"
+    )
+    correct = _sgd_of_3_2()
+    mistaken = correct.replace(" / batch_size", "")  # the update not divided by the batch size
+    assert mistaken != correct
+    made = _otter("generate", "-t", OTTER / "tests", "-o", "autograder.zip", cwd=tmp_path)
+    assert made.returncode == 0, made.stderr
+    scores, outputs = {}, {}
+    for stem, source in [("correct", correct), ("no-division", mistaken)]:
+        _notebook(["import torch", source], tmp_path / f"{stem}.ipynb")
+        (tmp_path / stem).mkdir()
+        ran = _otter(
+            "run", "-a", "autograder.zip", "--no-logo", "-o", stem, f"{stem}.ipynb", cwd=tmp_path
+        )
+        assert ran.returncode == 0, ran.stderr
+        tests = _tests(json.loads((tmp_path / stem / "results.json").read_text()))
+        assert tests["sgd"]["max_score"] == 2
+        scores[stem] = tests["sgd"]["score"]
+        outputs[stem] = tests["sgd"]["output"]
+    assert scores == {"correct": 2, "no-division": 0}
+    assert check.sgd(tc.sgd_no_division).score == 0  # check agrees: 2 x 0 points
+    assert "divide it by batch_size" in outputs["no-division"]
+    assert "divide it by batch_size" not in outputs["correct"]
