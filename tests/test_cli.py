@@ -101,7 +101,8 @@ def test_a_bad_flag_on_the_command_line_exits_2_with_one_line(python):
     out = run_cli(python, "--lr", "-1")
     assert out.returncode == 2 and out.stdout == ""
     assert out.stderr.splitlines() == [
-        "python -m linreg_scratch: error: argument --lr: must be > 0, got -1 (see --help)"
+        "python -m linreg_scratch: error: argument --lr: LR must be a finite number > 0, "
+        "got -1.0 (see --help)"
     ]
 
 
