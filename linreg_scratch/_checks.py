@@ -1088,6 +1088,84 @@ def not_given(name: str, value: object, why: str) -> None:
         )
 
 
+# --- what a model and a loss return (tried by probe.py before training) ---------------
+
+
+def model_failed(err: Exception, count: int) -> NoReturn:
+    """Refuse a ``net`` that fails on ``net(X, *params)`` (``count`` tensors in params)."""
+    raise (TypeError if isinstance(err, TypeError) else ValueError)(
+        _text(
+            f"net(X, *params) failed: {err}. net must be the model (e.g. linreg), "
+            f"called as net(X, w, b) with the {count} tensor(s) in params; "
+            f"check the order train(net, loss, params, ...) and the number of params",
+            f"net(X, *params) 出错：{err}。net 必须是模型（例如 linreg），以 "
+            f"net(X, w, b) 的形式调用，传入 params 中的 {count} 个张量；请检查 "
+            f"train(net, loss, params, ...) 的参数顺序和 params 的个数",
+        )
+    ) from err
+
+
+def predictions(y_hat: object, m: int) -> torch.Tensor:
+    """Require one prediction per example from ``net`` on ``m`` examples."""
+    if not isinstance(y_hat, torch.Tensor):
+        raise TypeError(
+            _text(
+                f"net must return a tensor of predictions, got {type(y_hat).__name__}; "
+                f"check the order train(net, loss, params, ...)",
+                f"net 必须返回预测值张量，实际得到 {type(y_hat).__name__}；请检查 "
+                f"train(net, loss, params, ...) 的参数顺序",
+            )
+        )
+    if y_hat.numel() != m or y_hat.dim() not in (1, 2) or len(y_hat) != m:
+        raise ValueError(
+            _text(
+                f"net must return one prediction per example, shape ({m}, 1) for {m} "
+                f"examples, got shape {tuple(y_hat.shape)}; check the shapes of params",
+                f"net 必须为每个样本返回一个预测值，{m} 个样本对应形状 ({m}, 1)，实际得到"
+                f"形状 {tuple(y_hat.shape)}；请检查 params 的形状",
+            )
+        )
+    return y_hat
+
+
+def loss_failed(err: Exception) -> NoReturn:
+    """Refuse a ``loss`` that fails on ``loss(y_hat, y)``."""
+    raise (TypeError if isinstance(err, TypeError) else ValueError)(
+        _text(
+            f"loss(y_hat, y) failed: {err}. loss must compare predictions with "
+            f"labels (e.g. squared_loss); check the order train(net, loss, params, ...)",
+            f"loss(y_hat, y) 出错：{err}。loss 必须比较预测值与标签（例如 "
+            f"squared_loss）；请检查 train(net, loss, params, ...) 的参数顺序",
+        )
+    ) from err
+
+
+def per_example_losses(value: object, m: int) -> torch.Tensor:
+    """Require one loss value per example from ``loss`` on ``m`` examples."""
+    if not isinstance(value, torch.Tensor) or value.numel() != m or value.dim() == 0:
+        got = tuple(value.shape) if isinstance(value, torch.Tensor) else type(value).__name__
+        raise ValueError(
+            _text(
+                f"loss must return one value per example (shape ({m}, 1) for {m} "
+                f"examples), got {got}; return the elementwise loss, train sums it",
+                f"loss 必须为每个样本返回一个值（{m} 个样本对应形状 ({m}, 1)），实际得到 "
+                f"{got}；请返回逐个样本的损失，train 会对它求和",
+            )
+        )
+    return value
+
+
+def recorded(points: Sized) -> None:
+    """Require a :class:`~linreg_scratch.Trajectory` to hold at least one point."""
+    if len(points) == 0:
+        raise ValueError(
+            _text(
+                "nothing recorded yet: pass the Trajectory to train(callback=...)",
+                "还没有记录任何内容：请把这个 Trajectory 传给 train(callback=...)",
+            )
+        )
+
+
 # --- training ------------------------------------------------------------------------
 
 

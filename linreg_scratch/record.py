@@ -55,13 +55,7 @@ class Trajectory:
 
     def stack(self, index: int) -> torch.Tensor:
         """Parameter ``index`` at every recorded point, stacked along a new first axis."""
-        if not self.params:
-            raise ValueError(
-                text(
-                    "nothing recorded yet: pass the Trajectory to train(callback=...)",
-                    "还没有记录任何内容：请把这个 Trajectory 传给 train(callback=...)",
-                )
-            )
+        _checks.recorded(self.params)
         count = len(self.params[0])
         index = _checks.scalar("index", index, int, low=0, high=count - 1, why="0 for w, 1 for b")
         return torch.stack([p[index] for p in self.params])
