@@ -42,10 +42,17 @@ ROOT_PAGE = """<!DOCTYPE html>
 
 
 def build(out: pathlib.Path, extra: list[str]) -> None:
-    for lang in ("zh", "en"):
-        cmd = [sys.executable, "-m", "sphinx", "-b", "html", "-W", *extra]
-        subprocess.run([*cmd, str(DOCS / lang), str(out / lang)], check=True)
+    """Both books at once, one sphinx process each (they share no files: each has its own
+    notebooks, API pages and output folder); a failure of either fails the build."""
+    cmd = [sys.executable, "-m", "sphinx", "-b", "html", "-W", *extra]
+    runs = {lang: subprocess.Popen([*cmd, str(DOCS / lang), str(out / lang)]) for lang in LANGS}
+    failed = [lang for lang, run in runs.items() if run.wait() != 0]
+    if failed:
+        raise subprocess.CalledProcessError(runs[failed[0]].returncode, cmd)
     (out / "index.html").write_text(ROOT_PAGE, encoding="utf-8")
+
+
+LANGS = ("zh", "en")
 
 
 if __name__ == "__main__":
