@@ -86,8 +86,9 @@ def check_epoch(
         return
     bad = ~torch.isfinite(batch_losses)
     if bool(bad.any()):
-        batch: int | None = int(bad.nonzero()[0]) + 1
-        worst = float(batch_losses[int(bad.nonzero()[0])])
+        first = int(bad.nonzero()[0])
+        batch: int | None = first + 1
+        worst = float(batch_losses[first])
         where = text(
             f"epoch {epoch + 1}, batch {batch} of {len(batch_losses)}",
             f"第 {epoch + 1} 个迭代周期的第 {batch} 个小批量（共 {len(batch_losses)} 个）",
