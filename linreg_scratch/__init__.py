@@ -18,6 +18,7 @@ from .lang import get_language, set_language
 from .loss import squared_loss
 from .model import init_params, linreg
 from .optim import sgd
+from .penalty import l2_penalty
 from .plot import Animator, network_diagram, plot_training, set_figsize, use_svg_display
 from .record import Trajectory
 from .scaling import standardize, unscale
@@ -41,6 +42,7 @@ __all__ = [
     "get_language",
     "grad_check",
     "init_params",
+    "l2_penalty",
     "linreg",
     "network_diagram",
     "penguins",

@@ -38,6 +38,7 @@ def train_fast(
     verbose: bool,
     generator: torch.Generator | None,
     callback: Callable[[int, int, Sequence[torch.Tensor]], None] | None,
+    weight_decay: float = 0.0,
 ) -> list[float]:
     """The epochs of ``train(linreg, squared_loss, params, ..., fast=True)``, arguments checked.
 
@@ -52,7 +53,7 @@ def train_fast(
         _checks.finite_data(features, labels)
     for param in params:
         param.grad = None  # no gradient is computed: none is left from before
-    engine = LinregSGD(params, features, labels, batch_size, lr)
+    engine = LinregSGD(params, features, labels, batch_size, lr, weight_decay)
     batch_losses = torch.empty(engine.num_batches, dtype=features.dtype, device=features.device)
     history: list[float] = []
     for epoch in range(num_epochs):
@@ -94,16 +95,21 @@ class LinregSGD:
     the batches are views of them made once, so nothing is allocated per step. The
     loss of each batch, ``sum(r^2 / 2)`` before its step, is computed per chunk from the
     residuals kept in ``r``, without a host synchronisation (the caller reads the
-    losses once per epoch).
+    losses once per epoch). With ``weight_decay`` lambda, the gradient of each
+    example's ``lambda * l2_penalty(w)`` adds ``lambda * w``: ``w`` shrinks by the
+    factor ``1 - lr * lambda`` before the data's step (computed at the old ``w``).
     """
 
-    def __init__(self, params, features, labels, batch_size: int, lr: float) -> None:
+    def __init__(
+        self, params, features, labels, batch_size: int, lr: float, weight_decay: float = 0.0
+    ) -> None:
         n, d = features.shape
         like = {"dtype": features.dtype, "device": features.device}
         self.params = params
         self.w, self.b = (p.detach() for p in params)  # same storage, no autograd
         self.features, self.labels = features, labels.reshape(-1)
         self.n, self.d, self.batch_size, self.lr = n, d, batch_size, lr
+        self.shrink = 1 - lr * weight_decay  # w's factor per step, 1 without decay
         self.num_batches = -(-n // batch_size)
         per_chunk = min(CHUNK_BATCHES, max(1, CHUNK_NUMBERS // ((d + 1) * batch_size)))
         self.stride = per_chunk * batch_size  # rows of the order per chunk
@@ -148,19 +154,17 @@ class LinregSGD:
                     torch.index_select(self.labels, 0, idx, out=self.y[:m])
                     full = m // bs
                     slots = self.slots[:full]
-                    if on_step is None:
+                    if on_step is None and self.shrink == 1:
                         for Z, ZT, y, r in slots:
                             torch.addmv(y, Z, theta, beta=-1, out=r)
                             theta.addmv_(ZT, r, alpha=-step)
                     else:
-                        self._steps_with_callback(slots, step, k, on_step)
+                        self._steps(slots, step, k, on_step)
                     if full:
                         self._losses(0, full * bs, batch_losses[k : k + full])
                         k += full
                     if m > full * bs:  # the short last batch, divided by its real length
-                        self._steps_with_callback(
-                            [self.short], self.lr / (m - full * bs), k, on_step
-                        )
+                        self._steps([self.short], self.lr / (m - full * bs), k, on_step)
                         self._losses(full * bs, m, batch_losses[k])
                         k += 1
             finally:
@@ -185,10 +189,12 @@ class LinregSGD:
         self.theta_w.copy_(self.w)
         self.theta_b.copy_(self.b)
 
-    def _steps_with_callback(self, slots, step, k, on_step):
-        theta = self.theta
+    def _steps(self, slots, step, k, on_step):
+        theta, decay = self.theta, self.shrink != 1
         for i, (Z, ZT, y, r) in enumerate(slots):
             torch.addmv(y, Z, theta, beta=-1, out=r)
+            if decay:
+                self.theta_w.mul_(self.shrink)
             theta.addmv_(ZT, r, alpha=-step)
             if on_step is not None:
                 self._write_back()

@@ -13,6 +13,7 @@ from .fast import train_fast
 from .loss import mean_loss, squared_loss
 from .model import linreg
 from .optim import sgd
+from .penalty import l2_penalty
 from .probe import probe_model
 
 #: ``callback(epoch, batch, params)``, called after every parameter update
@@ -33,6 +34,7 @@ def train(
     verbose: bool = True,
     generator: torch.Generator | None = None,
     callback: StepCallback | None = None,
+    weight_decay: float = 0.0,
     fast: bool = False,
 ) -> list[float]:
     """Train ``params`` in place with mini-batch SGD; return the loss after each epoch.
@@ -51,6 +53,11 @@ def train(
     printed as ``epoch 1, loss 0.028127``. The gradients are left zeroed, as ``sgd``
     leaves them. ``callback(epoch, batch, params)`` is called after every update,
     e.g. a :class:`~linreg_scratch.Trajectory` recording the parameters.
+
+    ``weight_decay`` (lambda) adds ``lambda * l2_penalty(w)`` to every example's loss,
+    ``w = params[0]`` (the bias is not decayed): each step then minimises the mean loss
+    plus ``lambda / 2 * ||w||^2`` and pulls ``w`` toward 0. The epoch losses stay the
+    data's loss, without the penalty, as the books plot them.
 
     ``fast=True`` runs the same updates through the engine of
     :mod:`linreg_scratch.fast` (``linreg`` and ``squared_loss`` only), with the
@@ -73,6 +80,7 @@ def train(
         verbose: print the loss after each epoch.
         generator: draw the reading order from this ``torch.Generator``.
         callback: called as ``callback(epoch, batch, params)`` after every update.
+        weight_decay: lambda, the weight of the L2 penalty on ``params[0]`` (0: none).
         fast: use the written-out engine (``net=linreg, loss=squared_loss`` only).
 
     Returns:
@@ -109,6 +117,7 @@ def train(
     lr = _checks.scalar("lr", lr, float, low=0, include_low=False)
     num_epochs = _checks.scalar("num_epochs", num_epochs, int, low=1)
     batch_size = _checks.scalar("batch_size", batch_size, int, low=1)
+    weight_decay = _checks.scalar("weight_decay", weight_decay, float, low=0)
     verbose = _checks.boolean("verbose", verbose)
     generator = _checks.generator("generator", generator)
     fast = _checks.boolean("fast", fast)
@@ -126,6 +135,7 @@ def train(
             verbose=verbose,
             generator=generator,
             callback=callback,
+            weight_decay=weight_decay,
         )
     _checks.finite_data(features, labels)
     probe_model(net, loss, params, features, labels)
@@ -136,10 +146,13 @@ def train(
     for epoch in range(num_epochs):
         batch_losses = []
         for k, (X, y) in enumerate(data_iter(batch_size, features, labels, generator=generator)):
-            batch_loss = loss(net(X, *params), y).sum()
-            batch_loss.backward()
+            batch_loss = loss(net(X, *params), y)
+            if weight_decay:  # every example's loss gets the penalty on the weights
+                (batch_loss + weight_decay * l2_penalty(params[0])).sum().backward()
+            else:
+                batch_loss.sum().backward()
             sgd(params, lr, len(X))  # the real length: the last batch may be shorter
-            batch_losses.append(batch_loss.detach())
+            batch_losses.append(batch_loss.detach().sum())
             if callback is not None:
                 callback(epoch, k, params)
         epoch_loss = mean_loss(net, loss, params, features, labels)

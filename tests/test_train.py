@@ -82,8 +82,10 @@ def _run(fast, seed, features, labels, **kwargs):
     return losses, steps
 
 
-def _replay(features, labels, w, b, lr, batch_size, orders):
-    """SGD by hand in float64: the parameters after every step, in the given orders."""
+def _replay(features, labels, w, b, lr, batch_size, orders, weight_decay=0.0):
+    """SGD by hand in float64: the parameters after every step, in the given orders.
+
+    With ``weight_decay`` lambda the step minimises mean(r^2 / 2) + lambda / 2 * ||w||^2."""
     X, y = features.double().numpy(), labels.double().numpy().reshape(-1)
     w, b = w.detach().double().numpy().reshape(-1), float(b.detach())
     steps = []
@@ -91,7 +93,8 @@ def _replay(features, labels, w, b, lr, batch_size, orders):
         for start in range(0, len(X), batch_size):
             idx = order[start : start + batch_size].numpy()
             r = X[idx] @ w + b - y[idx]
-            w, b = w - lr * X[idx].T @ r / len(idx), b - lr * r.sum() / len(idx)
+            grad_w = X[idx].T @ r / len(idx) + weight_decay * w
+            w, b = w - lr * grad_w, b - lr * r.sum() / len(idx)
             steps.append((w.copy(), b))
     return steps
 
@@ -102,8 +105,9 @@ def _replay(features, labels, w, b, lr, batch_size, orders):
     batch_size=st.integers(1, 40),
     lr=st.sampled_from([0.003, 0.03, 0.1]),
     seed=st.integers(0, 1000),
+    weight_decay=st.sampled_from([0.0, 0.0, 0.7]),
 )
-def test_both_paths_make_the_updates_of_a_float64_replay(n, d, batch_size, lr, seed):
+def test_both_paths_make_the_updates_of_a_float64_replay(n, d, batch_size, lr, seed, weight_decay):
     gen = torch.Generator().manual_seed(seed)
     features = torch.randn(n, d, generator=gen)
     labels = features @ torch.randn(d, generator=gen) + 1.5
@@ -111,7 +115,7 @@ def test_both_paths_make_the_updates_of_a_float64_replay(n, d, batch_size, lr, s
     w0, b0 = init_params(d)
     replay_gen = torch.Generator().manual_seed(seed)
     orders = [torch.randperm(n, generator=replay_gen) for _ in range(2)]
-    expected = _replay(features, labels, w0, b0, lr, batch_size, orders)
+    expected = _replay(features, labels, w0, b0, lr, batch_size, orders, weight_decay)
     for fast in (False, True):
         losses, steps = _run(
             fast,
@@ -122,6 +126,7 @@ def test_both_paths_make_the_updates_of_a_float64_replay(n, d, batch_size, lr, s
             batch_size=batch_size,
             num_epochs=2,
             generator=torch.Generator().manual_seed(seed),
+            weight_decay=weight_decay,
         )
         assert len(steps) == len(expected) == 2 * -(-n // batch_size)
         for (_, _, w, b), (w_ref, b_ref) in zip(steps, expected, strict=True):
@@ -134,6 +139,36 @@ def test_both_paths_make_the_updates_of_a_float64_replay(n, d, batch_size, lr, s
             w_ref, b_ref = expected[(epoch + 1) * per_epoch - 1]
             reference = float(((X @ w_ref + b_ref - y) ** 2 / 2).mean())
             assert loss == pytest.approx(reference, rel=1e-3, abs=1e-6)
+
+
+@PATHS
+def test_weight_decay_without_a_callback_ends_where_a_float64_replay_does(fast):
+    gen = torch.Generator().manual_seed(3)
+    features = torch.randn(53, 4, generator=gen)
+    labels = features @ torch.tensor([3.0, -2.0, 0.5, 1.0]) + 0.3
+    w, b = init_params(4, generator=gen)
+    w0, b0 = w.detach().clone(), b.detach().clone()
+    orders_gen = torch.Generator().manual_seed(5)
+    orders = [torch.randperm(53, generator=orders_gen) for _ in range(3)]
+    w_ref, b_ref = _replay(features, labels, w0, b0, 0.05, 7, orders, weight_decay=0.4)[-1]
+    train(
+        linreg,
+        squared_loss,
+        [w, b],
+        features,
+        labels,
+        lr=0.05,
+        batch_size=7,
+        num_epochs=3,
+        weight_decay=0.4,
+        verbose=False,
+        generator=torch.Generator().manual_seed(5),
+        fast=fast,
+    )
+    np.testing.assert_allclose(w.detach().reshape(-1).numpy(), w_ref, rtol=1e-4, atol=1e-5)
+    assert b.item() == pytest.approx(b_ref, rel=1e-4, abs=1e-5)
+    # decay pulled w well inside the undecayed fit: the test sees the penalty at work
+    assert np.linalg.norm(w_ref) < 0.9 * np.linalg.norm([3.0, -2.0, 0.5, 1.0])
 
 
 @PATHS
@@ -283,6 +318,8 @@ def _params():
         ({"batch_size": 0}, ValueError, "batch_size must be a positive int"),
         ({"batch_size": 10.0}, TypeError, "batch_size must be a positive int"),
         ({"num_epochs": 0}, ValueError, "num_epochs must be a positive int"),
+        ({"weight_decay": -0.1}, ValueError, "weight_decay must be a finite number >= 0"),
+        ({"weight_decay": "0.1"}, TypeError, "weight_decay must be a finite number >= 0"),
         ({"labels": torch.zeros(999)}, ValueError, r"len\(features\)=1000.*len\(labels\)=999"),
         ({"features": torch.zeros(0, 2), "labels": torch.zeros(0)}, ValueError, "no examples"),
         (
@@ -317,7 +354,8 @@ def test_train_rejects_bad_input(tutorial_data, change, error, words):
         "features": features,
         "labels": labels,
     } | change
-    kwargs = {k: args.pop(k) for k in ("lr", "batch_size", "num_epochs") if k in args}
+    named = ("lr", "batch_size", "num_epochs", "weight_decay")
+    kwargs = {k: args.pop(k) for k in named if k in args}
     with pytest.raises(error, match=words):
         train(
             args["net"],
