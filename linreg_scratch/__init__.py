@@ -20,6 +20,7 @@ from .model import init_params, linreg
 from .optim import sgd
 from .penalty import l2_penalty
 from .plot import Animator, network_diagram, plot_training, set_figsize, use_svg_display
+from .polynomial import polynomial_data, polynomial_features
 from .record import Trajectory
 from .scaling import standardize, unscale
 from .solve import closed_form
@@ -48,6 +49,8 @@ __all__ = [
     "penguins",
     "plot_loss_landscape",
     "plot_training",
+    "polynomial_data",
+    "polynomial_features",
     "set_figsize",
     "set_language",
     "sgd",

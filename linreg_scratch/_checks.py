@@ -31,6 +31,7 @@ MAX_VALUES = 2**36
 PHRASES_ZH = {
     # why: where bounds and shapes come from
     "larger values overflow float32": "更大的值会超出 float32 的范围",
+    "60! overflows float32": "60! 超出 float32 的范围",
     "so labels fit in float32": "这样标签才能放进 float32",
     "labels must fit in float32": "标签必须能放进 float32",
     "torch seeds are 64-bit": "torch 的随机种子是 64 位的",

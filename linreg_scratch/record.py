@@ -72,7 +72,7 @@ class Run:
     ``epochs: (points,)`` the epoch each point belongs to (0 for the start); the
     record stops at the last point where both the parameters and the loss are finite.
     ``diverged`` is None, or says where the loss stopped being finite, or that it
-    ended higher than it began.
+    ended higher than it began. ``weight_decay`` is the lambda it was trained with.
     """
 
     lr: float
@@ -80,6 +80,7 @@ class Run:
     num_epochs: int
     epoch_losses: list[float]
     diverged: str | None
+    weight_decay: float = 0.0
     path: torch.Tensor = field(default_factory=lambda: torch.empty(0, 0))
     bias: torch.Tensor = field(default_factory=lambda: torch.empty(0))
     losses: torch.Tensor = field(default_factory=lambda: torch.empty(0))
@@ -95,13 +96,15 @@ def record_run(
     num_epochs: int,
     generator: torch.Generator | None = None,
     steps: bool = True,
+    weight_decay: float = 0.0,
 ) -> Run:
     """Train ``linreg`` with ``train(..., fast=True)`` from :func:`init_params` and record it.
 
     ``features: (n, d)``, ``labels: (n, 1)`` or ``(n,)``. ``generator`` draws the
     initial parameters, then every epoch's order. With ``steps``, every update is
     recorded (see :class:`Run`); without, only the epoch losses, for runs on data too
-    large to evaluate the loss after every step.
+    large to evaluate the loss after every step. ``weight_decay`` is passed to
+    :func:`train`: the losses recorded stay the data's, without the penalty.
     """
     _checks.examples(features, labels)
     # one dtype for the written-out engine: the features'
@@ -112,7 +115,12 @@ def record_run(
     )
     start = mean_loss(linreg, squared_loss, [w, b], features, labels)
     recorder = Trajectory([w, b]) if steps else None
-    settings: dict[str, Any] = {"lr": lr, "batch_size": batch_size, "num_epochs": num_epochs}
+    settings: dict[str, Any] = {
+        "lr": lr,
+        "batch_size": batch_size,
+        "num_epochs": num_epochs,
+        "weight_decay": weight_decay,
+    }
     diverged = None
     try:
         losses = train(
@@ -134,7 +142,7 @@ def record_run(
             f"the loss grew from {start:.3g} to {losses[-1]:.3g}",
             f"损失从 {start:.3g} 增大到 {losses[-1]:.3g}",
         )
-    run = Run(lr, batch_size, num_epochs, [start, *losses], diverged)
+    run = Run(lr, batch_size, num_epochs, [start, *losses], diverged, weight_decay)
     if recorder is not None:
         _fill_steps(run, recorder, features, labels)
     return run

@@ -54,6 +54,18 @@ def test_the_record_is_the_run_train_makes_from_init_params(tutorial_data, capsy
     assert not torch.equal(other.path[0], run.path[0])  # another start and order
 
 
+def test_a_run_with_weight_decay_records_train_with_that_decay(tutorial_data):
+    features, labels = (t.double() for t in tutorial_data)
+    settings = SETTINGS | {"weight_decay": 2.0}
+    run = record_run(features, labels, generator=torch.Generator().manual_seed(5), **settings)
+    trajectory, losses = _chapter_run(features, labels, 5, **settings)
+    assert run.weight_decay == 2.0 and run.diverged is None
+    torch.testing.assert_close(run.path, trajectory.stack(0).reshape(-1, 2))
+    assert run.epoch_losses[1:] == pytest.approx(losses, rel=1e-9)
+    plain = record_run(features, labels, generator=torch.Generator().manual_seed(5), **SETTINGS)
+    assert run.path[-1].norm() < 0.9 * plain.path[-1].norm()  # the decay is felt
+
+
 def test_without_steps_only_the_epoch_losses_are_kept(tutorial_data):
     full = record_run(*tutorial_data, generator=torch.Generator().manual_seed(1), **SETTINGS)
     lean = record_run(
