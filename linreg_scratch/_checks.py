@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import numbers
 import os
-from collections.abc import Iterable, Sequence, Sized
+from collections.abc import Iterable, Iterator, Sequence, Sized
 from typing import NoReturn, cast, overload
 
 import torch
@@ -65,6 +65,12 @@ PHRASES_ZH = {
     "it holds no runs; make one with sweep(...)": "它不含任何一次运行；请用 sweep(...) 生成",
     "this Sweep": "这个 Sweep",
     "ls and colors": "ls 和 colors",
+    # the books' epoch helpers and semilogy
+    "one per sum": "每个累加和一个",
+    "one per x value": "每个 x 值一个",
+    "names": "名称",
+    "linreg or an nn.Module": "linreg 或一个 nn.Module",
+    "squared_loss or nn.MSELoss(reduction='none')": "squared_loss 或 nn.MSELoss(reduction='none')",
 }
 
 
@@ -582,6 +588,8 @@ def numbers_list(name: str, value: object) -> list[float]:
     """Require a list, tuple, 1-D array or tensor of real numbers; return them as floats."""
     if isinstance(value, torch.Tensor):
         value = value.detach().cpu().reshape(-1).tolist() if value.dim() <= 1 else value
+    elif isinstance(value, range):  # range(1, num_epochs + 1), as the books pass epochs
+        value = list(value)
     elif hasattr(value, "tolist") and getattr(value, "ndim", 2) <= 1:  # a NumPy array
         value = value.tolist()
     if isinstance(value, (str, bytes)) or not isinstance(value, (list, tuple)):
@@ -1231,3 +1239,105 @@ def fast_linreg(
                 f"请用 .float() 转换它们（或使用 fast=False）",
             )
         )
+
+
+# --- the books' epoch helpers and plots ------------------------------------------------
+
+
+def batches(name: str, value: object) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
+    """Yield the ``(X, y)`` pairs of tensors that the iterable ``value`` holds; refuse a
+    batch that is not such a pair, and a ``value`` that yields none at all."""
+    if isinstance(value, (str, bytes, torch.Tensor)) or not isinstance(value, Iterable):
+        raise TypeError(
+            _text(
+                f"{name} must yield mini-batches (X, y), such as load_array((features, "
+                f"labels), batch_size) does, got {type(value).__name__}",
+                f"{name} 必须逐个给出小批量 (X, y)，就像 load_array((features, labels), "
+                f"batch_size) 那样，实际得到 {type(value).__name__}",
+            )
+        )
+    count = 0
+    for i, batch in enumerate(value):
+        if (
+            isinstance(batch, torch.Tensor)
+            or not isinstance(batch, Sequence)
+            or len(batch) != 2
+            or not all(isinstance(t, torch.Tensor) for t in batch)
+        ):
+            raise TypeError(
+                _text(
+                    f"{name} must yield pairs of tensors (X, y), but batch {i} is "
+                    f"{type(batch).__name__}"
+                    f"{f' of {len(batch)} items' if isinstance(batch, Sequence) else ''}",
+                    f"{name} 给出的必须是张量对 (X, y)，但第 {i} 个小批量是 "
+                    f"{type(batch).__name__}"
+                    f"{f'（含 {len(batch)} 项）' if isinstance(batch, Sequence) else ''}",
+                )
+            )
+        count += 1
+        yield batch[0], batch[1]
+    if count == 0:
+        raise ValueError(
+            _text(
+                f"{name} yielded no batches: there is nothing to average over",
+                f"{name} 没有给出任何小批量：没有可以求平均的数据",
+            )
+        )
+
+
+def updater(name: str, value: object) -> torch.optim.Optimizer | None:
+    """A torch optimizer (returned), or a function ``updater(batch_size)`` (None returned)."""
+    if isinstance(value, torch.optim.Optimizer):
+        return value
+    if not callable(value):
+        raise TypeError(
+            _text(
+                f"{name} must be a torch optimizer such as torch.optim.SGD(net.parameters(), "
+                f"lr=0.1), or a function updater(batch_size) such as lambda batch_size: "
+                f"sgd([w, b], lr, batch_size), got {type(value).__name__}",
+                f"{name} 必须是 torch 优化器（例如 torch.optim.SGD(net.parameters(), lr=0.1)），"
+                f"或函数 updater(batch_size)（例如 lambda batch_size: sgd([w, b], lr, "
+                f"batch_size)），实际得到 {type(value).__name__}",
+            )
+        )
+    return None
+
+
+def loss_values(value: object, y_hat: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    """Require ``loss(y_hat, y)`` to be a tensor of one value per prediction or per label
+    (or one value in all): more means ``y`` and ``y_hat`` broadcast against each other."""
+    if not isinstance(value, torch.Tensor):
+        raise TypeError(
+            _text(
+                f"loss(y_hat, y) must return a tensor, got {type(value).__name__}",
+                f"loss(y_hat, y) 必须返回张量，实际得到 {type(value).__name__}",
+            )
+        )
+    if value.numel() not in (1, y_hat.numel(), y.numel()):
+        shapes = f"y_hat {tuple(y_hat.shape)}, y {tuple(y.shape)}"
+        raise ValueError(
+            _text(
+                f"loss(y_hat, y) returned {value.numel()} values (shape {tuple(value.shape)}) "
+                f"for {len(y)} examples ({shapes}): y and y_hat broadcast against each "
+                f"other; give y the shape of y_hat, e.g. y.reshape(y_hat.shape)",
+                f"loss(y_hat, y) 对 {len(y)} 个样本（{shapes}）返回了 {value.numel()} 个值"
+                f"（形状 {tuple(value.shape)}）：y 和 y_hat 互相广播了；请让 y 与 y_hat "
+                f"形状相同，例如 y.reshape(y_hat.shape)",
+            )
+        )
+    return value
+
+
+def log_values(name: str, values: Sequence[float]) -> None:
+    """Require values a log axis can show: finite and positive (matplotlib would silently
+    leave the others out of the plot)."""
+    for i, v in enumerate(values):
+        if not (math.isfinite(v) and v > 0):
+            raise ValueError(
+                _text(
+                    f"{name}[{i}] is {v!r}, which a log axis cannot show; every value must "
+                    f"be finite and > 0 (a loss of NaN or inf means the training diverged)",
+                    f"{name}[{i}] 是 {v!r}，对数坐标轴无法显示它；每个值都必须是大于 0 的有限数"
+                    f"（损失为 NaN 或 inf 说明训练发散了）",
+                )
+            )

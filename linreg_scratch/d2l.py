@@ -4,8 +4,8 @@ Replace the book's ``from d2l import torch as d2l`` with::
 
     from linreg_scratch import d2l
 
-and the PyTorch code of d2l-zh 2.x (3.1-3.3), d2l-en 0.17 (3.1-3.3) and d2l-en 1.x
-(3.1-3.5) runs unchanged. Nothing here is new: the tensor shorthands *are* the torch
+and the PyTorch code of d2l-zh 2.x (3.1-3.3, 4.4-4.5), d2l-en 0.17 (3.1-3.3, 4.4-4.5)
+and d2l-en 1.x (3.1-3.7) runs unchanged. Nothing here is new: the tensor shorthands *are* the torch
 functions (``d2l.ones is torch.ones``), the ones the book writes as methods
 (``d2l.reshape(x, shape)`` for ``x.reshape(shape)``) call that method, the chapter's
 helpers are this package's functions, and the object-style classes come from
@@ -24,6 +24,7 @@ import torch
 from torch import nn
 
 from .data import load_array, synthetic_data
+from .evaluate import Accumulator, accuracy, evaluate_loss, train_epoch_ch3
 from .framework import (
     SGD,
     DataModule,
@@ -36,9 +37,11 @@ from .framework import (
     Trainer,
     add_to_class,
 )
+from .logplot import semilogy
 from .loss import squared_loss
 from .model import linreg
 from .optim import sgd
+from .penalty import l2_penalty
 from .plot import Animator, plot, set_axes, set_figsize, use_svg_display
 from .timer import Timer
 
@@ -136,6 +139,7 @@ def __getattr__(name: str):
 
 __all__ = [
     "SGD",
+    "Accumulator",
     "Animator",
     "DataModule",
     "HyperParameters",
@@ -147,6 +151,7 @@ __all__ = [
     "Timer",
     "Trainer",
     "abs",
+    "accuracy",
     "add_to_class",
     "arange",
     "argmax",
@@ -156,6 +161,7 @@ __all__ = [
     "cos",
     "cosh",
     "cpu",
+    "evaluate_loss",
     "exp",
     "expand_dims",
     "eye",
@@ -163,6 +169,7 @@ __all__ = [
     "gpu",
     "int32",
     "int64",
+    "l2_penalty",
     "linreg",
     "linspace",
     "load_array",
@@ -184,6 +191,7 @@ __all__ = [
     "reduce_sum",
     "repeat",
     "reshape",
+    "semilogy",
     "set_axes",
     "set_figsize",
     "sgd",
@@ -199,6 +207,7 @@ __all__ = [
     "tensor",
     "to",
     "torch",
+    "train_epoch_ch3",
     "transpose",
     "try_gpu",
     "use_svg_display",

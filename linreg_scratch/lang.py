@@ -75,6 +75,7 @@ def text(en: str, zh: str) -> str:
 # languages: ``Animator(xlabel="epoch")`` reads 迭代周期 once ``set_language("zh")`` ran.
 TERMS = {
     "epoch": "迭代周期",
+    "epochs": "迭代周期",
     "loss": "损失",
     "train loss": "训练损失",
     "mean squared loss": "平均平方损失",
