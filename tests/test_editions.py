@@ -12,7 +12,6 @@ import json
 import re
 
 import numpy as np
-
 from kernel import errors, execute, mime_types, notebook, text_of
 
 SWAP = "from linreg_scratch import d2l"
@@ -337,7 +336,8 @@ GENERALIZATION_CELLS = [
     "    test_iter = d2l.load_array((test_X, test_y.reshape(-1, 1)), batch_size, is_train=False)\n"
     "    trainer = torch.optim.SGD(net.parameters(), lr=lr)\n"
     "    animator = d2l.Animator(xlabel='epoch', ylabel='loss', yscale='log',\n"
-    "                            xlim=[1, num_epochs], ylim=[1e-3, 1e2], legend=['train', 'test'])\n"
+    "                            xlim=[1, num_epochs], ylim=[1e-3, 1e2],\n"
+    "                            legend=['train', 'test'])\n"
     "    for epoch in range(num_epochs):\n"
     "        epoch_loss, epoch_acc = d2l.train_epoch_ch3(net, train_iter, loss, trainer)\n"
     "        if epoch == 0 or (epoch + 1) % 20 == 0:\n"
@@ -348,8 +348,10 @@ GENERALIZATION_CELLS = [
     "    print(json.dumps({'tag': tag, 'w': net[0].weight.data.reshape(-1).tolist(),\n"
     "                      'train': animator.Y[0][-1], 'test': animator.Y[1][-1],\n"
     "                      'epoch_loss': epoch_loss, 'epoch_acc': epoch_acc, 'same': same}))",
-    "fit(powers[:n_train, :4], powers[n_train:, :4], targets[:n_train], targets[n_train:], 'third')",
-    "fit(powers[:n_train, :2], powers[n_train:, :2], targets[:n_train], targets[n_train:], 'linear')",
+    "fit(powers[:n_train, :4], powers[n_train:, :4], targets[:n_train], targets[n_train:],\n"
+    "    'third')",
+    "fit(powers[:n_train, :2], powers[n_train:, :2], targets[:n_train], targets[n_train:],\n"
+    "    'linear')",
     "fit(powers[:5, :], powers[n_train:, :], targets[:5], targets[n_train:], 'flexible',\n"
     "    num_epochs=300)",
     # 4.5: 200 inputs, 20 training examples; the penalty by hand, then the optimizer's
@@ -408,8 +410,13 @@ def test_function_style_editions_4_4_and_4_5(tmp_path):
     nb = execute(notebook(*GENERALIZATION_CELLS), tmp_path)
     assert not errors(nb), errors(nb)
     third, linear, flexible = (floats(nb, t) for t in ("third", "linear", "flexible"))
-    print("4.4", {k: {n: v for n, v in r.items() if n != "w"} for k, r in
-                  {"third": third, "linear": linear, "flexible": flexible}.items()})
+    print(
+        "4.4",
+        {
+            k: {n: v for n, v in r.items() if n != "w"}
+            for k, r in {"third": third, "linear": linear, "flexible": flexible}.items()
+        },
+    )
     print("4.4 third-order weights", third["w"])
     # the third-order fit recovers the generating coefficients, and its losses are the
     # noise's variance (0.1 ** 2 = 0.01), on the training and the test set alike
@@ -471,7 +478,8 @@ WEIGHT_DECAY_OBJECT_CELLS = [
     "    model.board.yscale = 'log'\n"
     "    trainer.fit(model, data)\n"
     "    print('L2 norm of w:', float(penalty(model.w.detach())))\n"
-    "    print(json.dumps({'tag': f'scratch {lambd}', 'penalty': float(penalty(model.w.detach())),\n"
+    "    print(json.dumps({'tag': f'scratch {lambd}',\n"
+    "                      'penalty': float(penalty(model.w.detach())),\n"
     "                      'val': val_loss(model), 'yscale': model.board.yscale}))",
     "fit_scratch(0)",
     "fit_scratch(3)",
