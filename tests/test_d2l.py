@@ -61,6 +61,12 @@ PACKAGE_NAMES = {
     "set_figsize": linreg_scratch.set_figsize,
     "use_svg_display": linreg_scratch.use_svg_display,
     "load_array": linreg_scratch.data.load_array,
+    "l2_penalty": linreg_scratch.l2_penalty,
+    "Accumulator": linreg_scratch.Accumulator,
+    "accuracy": linreg_scratch.accuracy,
+    "evaluate_loss": linreg_scratch.evaluate_loss,
+    "train_epoch_ch3": linreg_scratch.train_epoch_ch3,
+    "semilogy": linreg_scratch.semilogy,
     "plot": plot_module.plot,
     "set_axes": plot_module.set_axes,
     **{

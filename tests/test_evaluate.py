@@ -6,7 +6,6 @@ import pytest
 import torch
 from torch import nn
 
-import linreg_scratch
 from linreg_scratch import (
     Accumulator,
     accuracy,
@@ -232,9 +231,3 @@ def test_train_epoch_ch3_refuses_a_bad_updater_and_broadcast_losses():
     assert all(torch.equal(p, q) for p, q in zip(before, net.parameters(), strict=True))
     with pytest.raises(ValueError, match=r"train_iter yielded no batches"):
         train_epoch_ch3(net, [], nn.MSELoss(reduction="none"), trainer)
-
-
-def test_the_helpers_are_the_same_objects_on_every_face():
-    for name in ("Accumulator", "accuracy", "evaluate_loss", "train_epoch_ch3", "semilogy"):
-        assert getattr(d2l, name) is getattr(linreg_scratch, name), name
-    assert d2l.l2_penalty is linreg_scratch.l2_penalty
