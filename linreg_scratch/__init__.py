@@ -10,6 +10,7 @@ IPython. ``from linreg_scratch import *`` gives the tutorial's names
 from .animation import animate_sgd
 from .data import data_iter, synthetic_data
 from .datasets import penguins
+from .decay_path import plot_weight_decay_path
 from .divergence import DivergenceError
 from .explore import explore
 from .gradcheck import grad_check
@@ -49,6 +50,7 @@ __all__ = [
     "penguins",
     "plot_loss_landscape",
     "plot_training",
+    "plot_weight_decay_path",
     "polynomial_data",
     "polynomial_features",
     "set_figsize",
