@@ -12,6 +12,7 @@ IPython. ``from linreg_scratch import *`` gives the tutorial's names
 from .animation import animate_sgd
 from .data import data_iter, synthetic_data
 from .datasets import penguins
+from .decay_path import plot_weight_decay_path
 from .divergence import DivergenceError
 from .evaluate import Accumulator, accuracy, evaluate_loss, train_epoch_ch3
 from .explore import explore
@@ -56,6 +57,7 @@ __all__ = [
     "penguins",
     "plot_loss_landscape",
     "plot_training",
+    "plot_weight_decay_path",
     "polynomial_data",
     "polynomial_features",
     "semilogy",

@@ -98,6 +98,17 @@ def build_parser() -> argparse.ArgumentParser:
         help=text("default: 3, or 30 for penguins", "默认值：3，penguins 数据为 30"),
     )
     p.add_argument(
+        "--weight-decay",
+        type=_number("LAMBDA", float, low=0),
+        default=0.0,
+        metavar="LAMBDA",
+        help=text(
+            "train with weight decay LAMBDA (the L2 penalty LAMBDA/2 ||w||^2) and print the "
+            "exact ridge solution beside the learned weights",
+            "用权重衰减 LAMBDA（L2 惩罚 LAMBDA/2 ||w||^2）训练，并在学到的权重旁打印精确的岭回归解",
+        ),
+    )
+    p.add_argument(
         "--seed",
         type=_number("SEED", int, low=0, high=2**64 - 1, why="torch seeds are 64-bit"),
         default=0,
@@ -174,6 +185,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.animate:
         from .animation import animation_suffix
 
+        if args.weight_decay:
+            parser.error(
+                text(
+                    "argument --animate: not with --weight-decay (the animation shows plain SGD)",
+                    "参数 --animate：不能与 --weight-decay 同用（动画展示的是不带衰减的 SGD）",
+                )
+            )
         if args.num_inputs != 2:
             parser.error(
                 text(
@@ -199,6 +217,7 @@ def main(argv: list[str] | None = None) -> int:
             f"噪声 {args.noise:g}，批量大小 {args.batch_size}，学习率 {args.lr:g}，"
             f"{args.epochs} 个迭代周期，随机种子 {args.seed}",
         )
+        + _decay_note(args.weight_decay)
     )
     # the path of w feeds the landscape panel of the plot (two inputs only)
     trajectory = Trajectory([w, b]) if args.plot and args.num_inputs == 2 else None
@@ -214,6 +233,7 @@ def main(argv: list[str] | None = None) -> int:
             batch_size=args.batch_size,
             generator=gen,
             callback=trajectory,
+            weight_decay=args.weight_decay,
             fast=True,
         )
     except FloatingPointError as err:
@@ -235,6 +255,11 @@ def main(argv: list[str] | None = None) -> int:
             f"学到的 b：  {b_hat:.4f}  |误差| {abs(b_hat - TRUE_B):.2e}",
         )
     )
+    if args.weight_decay:  # what SGD with decay should reach: the penalised minimum
+        from .solve import closed_form
+
+        w_ridge, b_ridge = closed_form(features, labels, weight_decay=args.weight_decay)
+        print(_ridge_line(w_ridge.reshape(-1), float(b_ridge), args.weight_decay, 4))
     if args.plot:
         from .plot import plot_training
 
@@ -284,6 +309,7 @@ def _penguins(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             f"缺失值的行）；特征已标准化为均值 0、标准差 1；批量大小 {args.batch_size}，"
             f"学习率 {args.lr:g}，{epochs} 个迭代周期，随机种子 {args.seed}",
         )
+        + _decay_note(args.weight_decay)
     )
     try:
         losses = train(
@@ -297,6 +323,7 @@ def _penguins(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             batch_size=args.batch_size,
             generator=gen,
             callback=trajectory,
+            weight_decay=args.weight_decay,
             fast=True,
         )
     except FloatingPointError as err:
@@ -322,6 +349,9 @@ def _penguins(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             f"精确的 w：{_fmt(w_exact.reshape(-1))}  b：{float(b_exact):.2f}（闭式解）",
         )
     )
+    if args.weight_decay:  # the penalty acts on the standardised weights SGD trains
+        w_ridge, b_ridge = unscale(*closed_form(scaled, labels, args.weight_decay), mean, std)
+        print(_ridge_line(w_ridge.reshape(-1), float(b_ridge), args.weight_decay, 2))
     exact_loss = squared_loss(linreg(features, w_exact, b_exact), labels).mean()
     print(
         text(
@@ -335,6 +365,21 @@ def _penguins(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         plot_training(losses, scaled, labels, w, b, path=args.plot, trajectory=trajectory)
         print(text(f"plot saved to {args.plot}", f"图已保存到 {args.plot}"))
     return 0
+
+
+def _decay_note(weight_decay: float) -> str:
+    """``, weight decay 0.1`` for the settings line, or nothing without decay."""
+    if not weight_decay:
+        return ""
+    return text(f", weight decay {weight_decay:g}", f"，权重衰减 {weight_decay:g}")
+
+
+def _ridge_line(w: torch.Tensor, b: float, weight_decay: float, digits: int) -> str:
+    """The ridge solution, printed under the learned weights."""
+    return text(
+        f"ridge w:   {_fmt(w)}  b: {b:.{digits}f}  (closed form, weight decay {weight_decay:g})",
+        f"岭回归 w：{_fmt(w)}  b：{b:.{digits}f}（闭式解，权重衰减 {weight_decay:g}）",
+    )
 
 
 if __name__ == "__main__":

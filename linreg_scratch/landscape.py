@@ -104,7 +104,6 @@ def draw_loss_landscape(
     axes to the same scale, over the same span around ``w*``.
     """
     import numpy as np
-    from matplotlib.colors import LogNorm
 
     w_star, b_star = closed_form(features, labels)
     w_star = w_star.double().reshape(-1).cpu()
@@ -126,11 +125,7 @@ def draw_loss_landscape(
     grid = [np.linspace(float(c - s), float(c + s), 121) for c, s in zip(w_star, span, strict=True)]
     W1, W2 = np.meshgrid(*grid)
     loss = _quadratic_loss(features, labels, float(b_star), W1, W2)
-    low = max(float(loss.min()), 1e-8)
-    levels = np.geomspace(low, max(float(loss.max()), low * 10), 16)
-    shade = ax.contourf(W1, W2, loss, levels=levels, norm=LogNorm(), cmap="viridis")
-    ax.contour(W1, W2, loss, levels=levels, colors="white", linewidths=0.3, alpha=0.6)
-    ax.figure.colorbar(shade, ax=ax, label=text("mean squared loss", "均方损失"), format="%.0e")
+    draw_contours(ax, W1, W2, loss, text("mean squared loss", "均方损失"))
     if show_path and path is not None and len(path):
         ax.plot(
             path[:, 0],
@@ -163,6 +158,22 @@ def draw_loss_landscape(
         fontsize=9,
     )
     ax.legend(loc="lower left", fontsize=7, framealpha=0.8)
+
+
+def draw_contours(ax: Axes, W1, W2, loss, label: str) -> None:
+    """Shade ``loss`` over the grid ``W1, W2`` on a log scale, with contours and a colorbar.
+
+    16 levels spaced evenly in log between the lowest and the highest loss on the grid;
+    ``label`` names the colorbar.
+    """
+    import numpy as np
+    from matplotlib.colors import LogNorm
+
+    low = max(float(loss.min()), 1e-8)
+    levels = np.geomspace(low, max(float(loss.max()), low * 10), 16)
+    shade = ax.contourf(W1, W2, loss, levels=levels, norm=LogNorm(), cmap="viridis")
+    ax.contour(W1, W2, loss, levels=levels, colors="white", linewidths=0.3, alpha=0.6)
+    ax.figure.colorbar(shade, ax=ax, label=label, format="%.0e")
 
 
 def _quadratic_loss(features, labels, b, W1, W2):

@@ -346,3 +346,69 @@ def test_animate_follows_batch_size_epochs_and_lr(capsys, tmp_path):
         for p in (page, other)
     ]
     assert frames_of[0] != frames_of[1]  # another lr, another path drawn
+
+
+# --- --weight-decay -----------------------------------------------------------------------
+
+
+def _ridge_printed(stdout):
+    w = re.search(r"ridge w: +\[([^\]]*)\]", stdout).group(1)
+    b = re.search(r"ridge w: .* b: (\S+)", stdout).group(1)
+    return [float(v) for v in w.split(", ")], float(b)
+
+
+def test_weight_decay_trains_toward_the_printed_ridge_solution(capsys):
+    import numpy as np
+
+    from linreg_scratch import synthetic_data
+
+    code, stdout, _ = run_main(capsys, "--weight-decay", "1", "--epochs", "10", "--seed", "3")
+    assert code == 0 and "weight decay 1" in stdout.splitlines()[0]
+    # the CLI's data, rebuilt: the seed draws them first; ridge from numpy's normal equations
+    gen = torch.Generator().manual_seed(3)
+    X, y = synthetic_data(torch.tensor([2.0, -3.4]), 4.2, 1000, 0.01, generator=gen)
+    Z = np.column_stack([X.double().numpy(), np.ones(1000)])
+    D = np.diag([1.0, 1.0, 0.0])
+    theta = np.linalg.solve(Z.T @ Z / 1000 + 1.0 * D, Z.T @ y.double().numpy().ravel() / 1000)
+    w_ridge, b_ridge = _ridge_printed(stdout)
+    assert w_ridge == pytest.approx(theta[:2], abs=1e-4) and b_ridge == pytest.approx(
+        theta[2], abs=1e-4
+    )
+    w, _ = learned(stdout)
+    assert np.abs(np.array(w) - theta[:2]).max() < 0.1  # SGD with decay near the ridge point...
+    assert np.abs(np.array(w) - [2, -3.4]).max() > 0.5  # ...far from the true, unpenalised w
+
+
+def test_without_weight_decay_nothing_changes(capsys):
+    _, base, _ = run_main(capsys)
+    _, zero, _ = run_main(capsys, "--weight-decay", "0")
+    assert zero == base and "ridge" not in base
+
+
+def test_penguins_weight_decay_prints_the_ridge_solution_in_original_units(capsys):
+    pytest.importorskip("palmerpenguins")
+    from linreg_scratch import closed_form, penguins, standardize, unscale
+
+    code, stdout, _ = run_main(capsys, "--data", "penguins", "--weight-decay", "0.5")
+    assert code == 0
+    features, labels = penguins()
+    scaled, mean, std = standardize(features)
+    w, b = unscale(*closed_form(scaled, labels, weight_decay=0.5), mean, std)
+    w_printed, b_printed = _ridge_printed(stdout)
+    assert w_printed == pytest.approx(w.reshape(-1).tolist(), abs=1e-3)
+    assert b_printed == pytest.approx(float(b), abs=0.01)
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["--weight-decay", "-1"], "argument --weight-decay: LAMBDA must be a finite number >= 0"),
+        (["--weight-decay", "inf"], "argument --weight-decay: LAMBDA must be a finite number"),
+        (["--weight-decay", "x"], "argument --weight-decay: LAMBDA must be a finite number"),
+        (["--weight-decay", "1", "--animate", "a.gif"], "argument --animate: not with --weight"),
+    ],
+)
+def test_bad_weight_decay_exits_2_with_one_line(capsys, args, words):
+    code, stdout, stderr = run_main(capsys, *args)
+    assert code == 2 and stdout == ""
+    assert len(stderr.splitlines()) == 1 and words in stderr

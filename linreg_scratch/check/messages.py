@@ -554,6 +554,99 @@ MESSAGES: dict[str, Message] = {
         expected=NOISE_WANT,
         got=Words("residual standard deviation {residual:.3g}", "残差标准差 {residual:.3g}"),
     ),
+    # --- l2_penalty ---------------------------------------------------------------------
+    "l2_penalty.not_summed": Message(
+        Words(
+            "returns one value per weight, not their sum", "返回了每个权重各自的值，而不是它们的和"
+        ),
+        Words(
+            "Sum the squares into one number: torch.sum(w ** 2) / 2 (shape (), not (d, 1)).",
+            "把平方加成一个数：torch.sum(w ** 2) / 2（形状为 ()，而不是 (d, 1)）。",
+        ),
+    ),
+    "l2_penalty.not_scalar": Message(
+        WRONG_OUTPUT_SHAPE,
+        Words(
+            "The penalty is one number for all the weights: torch.sum(w ** 2) / 2.",
+            "惩罚项是所有权重共同的一个数：torch.sum(w ** 2) / 2。",
+        ),
+    ),
+    "l2_penalty.no_half": Message(
+        Words("the 1/2 is missing", "少了 1/2"),
+        Words(
+            "Divide by 2: torch.sum(w ** 2) / 2, so that its gradient is w itself.",
+            "要除以 2：torch.sum(w ** 2) / 2，这样它的梯度正好是 w。",
+        ),
+    ),
+    "l2_penalty.not_squared": Message(
+        Words("the norm, not the squared norm", "用了范数而不是范数的平方"),
+        Words(
+            "torch.norm(w) is the square root of the sum of squares: square it, or sum w ** 2.",
+            "torch.norm(w) 是平方和的平方根：要再平方，或直接对 w ** 2 求和。",
+        ),
+    ),
+    "l2_penalty.half_norm": Message(
+        Words("half the norm, not half the squared norm", "用了范数的一半而不是范数平方的一半"),
+        Words(
+            "Square the norm before halving: torch.norm(w) ** 2 / 2, or torch.sum(w ** 2) / 2.",
+            "先平方再除以 2：torch.norm(w) ** 2 / 2，或 torch.sum(w ** 2) / 2。",
+        ),
+    ),
+    "l2_penalty.l1": Message(
+        Words(
+            "absolute values (the L1 penalty) instead of squares", "用了绝对值（L1 惩罚）而不是平方"
+        ),
+        Words(
+            "Square each weight: torch.sum(w ** 2) / 2.", "把每个权重平方：torch.sum(w ** 2) / 2。"
+        ),
+    ),
+    "l2_penalty.mean": Message(
+        Words("the mean of the squares, not their sum", "用了平方的均值而不是平方和"),
+        Words(
+            "Sum over the weights (torch.sum), do not average: the penalty grows with every weight.",
+            "对权重求和（torch.sum），不要求平均：每多一个权重，惩罚就更大。",
+        ),
+    ),
+    "l2_penalty.values": Message(
+        WRONG_VALUES,
+        Words("Compute torch.sum(w ** 2) / 2.", "计算 torch.sum(w ** 2) / 2。"),
+    ),
+    # --- polynomial_features --------------------------------------------------------------
+    "polynomial_features.constant": Message(
+        Words("includes the constant column x^0", "包含了常数列 x^0"),
+        Words(
+            "Start the powers at 1 (x, x^2/2!, ...): linreg's bias b is the constant term.",
+            "幂次从 1 开始（x, x^2/2!, ...）：常数项由 linreg 的偏置 b 负责。",
+        ),
+    ),
+    "polynomial_features.no_factorial": Message(
+        Words("the powers are not divided by i!", "幂没有除以 i!"),
+        Words(
+            "Divide column i by i! (math.factorial(i)), so x^20 does not dwarf x.",
+            "第 i 列要除以 i!（math.factorial(i)），这样 x^20 才不会远远压过 x。",
+        ),
+    ),
+    "polynomial_features.transposed": Message(
+        Words("transposed: one row per power", "转置了：每个幂次占一行"),
+        Words(
+            "One row per example, one column per power: shape (n, degree).",
+            "每个样本一行、每个幂次一列：形状为 (n, degree)。",
+        ),
+    ),
+    "polynomial_features.shape": Message(
+        WRONG_OUTPUT_SHAPE,
+        Words(
+            "Return shape (n, degree): columns x^1/1!, ..., x^degree/degree!, for x (n,) or (n, 1).",
+            "返回形状 (n, degree)：列为 x^1/1!, ..., x^degree/degree!；x 可以是 (n,) 或 (n, 1)。",
+        ),
+    ),
+    "polynomial_features.values": Message(
+        WRONG_VALUES,
+        Words(
+            "Column i (counting from 1) is x ** i / math.factorial(i).",
+            "第 i 列（从 1 数起）是 x ** i / math.factorial(i)。",
+        ),
+    ),
     # --- check.grade: what is graded when the function itself cannot be -------------
     "grade.missing": Message(
         Words("not found", "未找到"),
@@ -613,6 +706,18 @@ CHECKED: dict[str, list[Template]] = {
         Words("two steps in a row", "连续两步"),
         "float64",
     ],
+    "l2_penalty": [
+        Words("sum(w²) / 2 as one number", "sum(w²) / 2，一个数"),
+        Words("w of shape (d, 1) and (d,)", "w 的形状为 (d, 1) 与 (d,)"),
+        Words("w left unchanged; gradient w", "不修改 w；梯度为 w"),
+        "float64",
+    ],
+    "polynomial_features": [
+        Words("columns x^i / i!, i = 1..degree", "列 x^i / i!，i = 1..degree"),
+        Words("shape (n, degree), no constant column", "形状 (n, degree)，无常数列"),
+        Words("x of shape (n,) and (n, 1)", "x 的形状为 (n,) 与 (n, 1)"),
+        "float64",
+    ],
     "synthetic_data": [
         Words("features (n, d) ~ N(0, 1)", "特征 (n, d) ~ N(0, 1)"),
         Words("weights and bias recovered by least squares", "最小二乘能还原权重和偏置"),
@@ -660,6 +765,12 @@ LABELS: dict[str, Template] = {
     "sgd.second_step": Words(
         "the second of two steps, sgd([w, b], lr={lr}, batch_size={bs})",
         "连续两步中的第二步，sgd([w, b], lr={lr}, batch_size={bs})",
+    ),
+    "l2_penalty.case": "l2_penalty(w {w})",
+    "l2_penalty.returns": Words("one number (a 0-dim tensor)", "一个数（0 维张量）"),
+    "polynomial_features.case": "polynomial_features(x {x}, degree={degree})",
+    "polynomial_features.returns": Words(
+        "a tensor of shape (n, degree)", "形状为 (n, degree) 的张量"
     ),
     "synthetic_data.case": "synthetic_data(w=torch.tensor({w}), b={b}, num_examples={n})",
     "synthetic_data.features": "features ({n}, {d})",
