@@ -35,6 +35,7 @@ PHRASES_ZH = {
     "so labels fit in float32": "这样标签才能放进 float32",
     "labels must fit in float32": "标签必须能放进 float32",
     "torch seeds are 64-bit": "torch 的随机种子是 64 位的",
+    "the raw x of a degree sweep": "次数扫描的特征是原始的 x",
     "a folder when grading a folder": "在给整个文件夹评分时是一个文件夹",
     "it is for grading a folder of notebooks": "它只用于给一个文件夹里的笔记本评分",
     "the data must fit in memory": "数据必须能放进内存",
@@ -51,6 +52,7 @@ PHRASES_ZH = {
     "tensors": "张量",
     "values": "值",
     "numbers": "数字",
+    "column": "列",
     "the animation": "动画",
     "a loss landscape": "损失曲面图",
     "explore": "explore 函数",
@@ -291,6 +293,44 @@ def examples(features: object, labels: object, *, values: bool = True) -> int:
     if values:
         finite_data(features, labels)
     return n
+
+
+def validation(
+    features: torch.Tensor, val_features: object, val_labels: object
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Check a validation set for a model trained on ``features: (n, d)``; return it detached.
+
+    ``val_features: (m, d)`` floating, ``val_labels: (m,)`` or ``(m, 1)``, on the
+    features' device, no NaN or inf: the same checks as :func:`examples`, naming the
+    ``val_`` arguments.
+    """
+    val_features = real_floating("val_features", tensor("val_features", val_features, ndim=2))
+    val_labels = real_floating("val_labels", tensor("val_labels", val_labels, ndim=(1, 2)))
+    m = len(val_features)
+    if m == 0 or len(val_labels) != m:
+        raise ValueError(
+            _text(
+                f"val_features and val_labels must hold the same number of examples (> 0), "
+                f"got len(val_features)={m} and len(val_labels)={len(val_labels)}",
+                f"val_features 和 val_labels 必须含有相同个数（> 0）的样本，实际得到 "
+                f"len(val_features)={m}，len(val_labels)={len(val_labels)}",
+            )
+        )
+    one_per_example("val_labels", val_labels, m)
+    if val_features.shape[1] != features.shape[1]:
+        raise ValueError(
+            _text(
+                f"val_features must have as many columns as the features the model is "
+                f"trained on ({features.shape[1]}), got shape {tuple(val_features.shape)}",
+                f"val_features 的列数必须与训练所用特征的列数（{features.shape[1]}）相同，"
+                f"实际得到形状 {tuple(val_features.shape)}",
+            )
+        )
+    on_device("val_features", val_features, "features", features)
+    on_device("val_labels", val_labels, "features", features)
+    finite("val_features", val_features)
+    finite("val_labels", val_labels)
+    return val_features.detach(), val_labels.detach()
 
 
 def finite_data(features: torch.Tensor, labels: torch.Tensor) -> None:

@@ -73,6 +73,8 @@ class Run:
     record stops at the last point where both the parameters and the loss are finite.
     ``diverged`` is None, or says where the loss stopped being finite, or that it
     ended higher than it began. ``weight_decay`` is the lambda it was trained with.
+    ``val_losses`` is the loss on the validation data (when given) at the same moments as
+    ``epoch_losses``: before training and after each finished epoch; else empty.
     """
 
     lr: float
@@ -85,6 +87,7 @@ class Run:
     bias: torch.Tensor = field(default_factory=lambda: torch.empty(0))
     losses: torch.Tensor = field(default_factory=lambda: torch.empty(0))
     epochs: torch.Tensor = field(default_factory=lambda: torch.empty(0, dtype=torch.long))
+    val_losses: list[float] = field(default_factory=list)
 
 
 def record_run(
@@ -97,6 +100,8 @@ def record_run(
     generator: torch.Generator | None = None,
     steps: bool = True,
     weight_decay: float = 0.0,
+    val_features: torch.Tensor | None = None,
+    val_labels: torch.Tensor | None = None,
 ) -> Run:
     """Train ``linreg`` with ``train(..., fast=True)`` from :func:`init_params` and record it.
 
@@ -105,8 +110,17 @@ def record_run(
     recorded (see :class:`Run`); without, only the epoch losses, for runs on data too
     large to evaluate the loss after every step. ``weight_decay`` is passed to
     :func:`train`: the losses recorded stay the data's, without the penalty.
+    With ``val_features: (m, d)`` and ``val_labels: (m,)`` or ``(m, 1)``, ``Run.val_losses``
+    gets their mean loss before training and after each epoch (read by a callback at the
+    end of each epoch, so the run is the same with or without them).
     """
     _checks.examples(features, labels)
+    _checks.both_or_neither("val_features", val_features, "val_labels", val_labels)
+    validation = None
+    if val_features is not None:
+        val_X, val_y = _checks.validation(features, val_features, val_labels)
+        validation = (val_X.to(features.dtype), val_y.to(features.dtype))
+    batch_size = _checks.scalar("batch_size", batch_size, int, low=1)
     # one dtype for the written-out engine: the features'
     features, labels = features.detach(), labels.detach().to(features.dtype)
     w, b = (
@@ -115,6 +129,11 @@ def record_run(
     )
     start = mean_loss(linreg, squared_loss, [w, b], features, labels)
     recorder = Trajectory([w, b]) if steps else None
+    val_losses: list[float] = []
+    callback: Trajectory | _EpochEnds | None = recorder
+    if validation is not None:
+        val_losses.append(mean_loss(linreg, squared_loss, [w, b], *validation))
+        callback = _EpochEnds(recorder, -(-len(features) // batch_size), validation, val_losses)
     settings: dict[str, Any] = {
         "lr": lr,
         "batch_size": batch_size,
@@ -132,7 +151,7 @@ def record_run(
             **settings,
             verbose=False,
             generator=generator,
-            callback=recorder,
+            callback=callback,
             fast=True,
         )
     except DivergenceError as err:
@@ -143,9 +162,27 @@ def record_run(
             f"损失从 {start:.3g} 增大到 {losses[-1]:.3g}",
         )
     run = Run(lr, batch_size, num_epochs, [start, *losses], diverged, weight_decay)
+    run.val_losses = val_losses[: len(run.epoch_losses)]  # none for an epoch that blew up
     if recorder is not None:
         _fill_steps(run, recorder, features, labels)
     return run
+
+
+class _EpochEnds:
+    """A ``callback`` that reads the validation loss after the last update of each epoch.
+
+    It passes every step on to ``recorder`` (when there is one) first.
+    """
+
+    def __init__(self, recorder, num_batches: int, validation, val_losses: list[float]):
+        self.recorder, self.last = recorder, num_batches - 1
+        self.validation, self.val_losses = validation, val_losses
+
+    def __call__(self, epoch: int, batch: int, params: Sequence[torch.Tensor]) -> None:
+        if self.recorder is not None:
+            self.recorder(epoch, batch, params)
+        if batch == self.last:
+            self.val_losses.append(mean_loss(linreg, squared_loss, params, *self.validation))
 
 
 def _fill_steps(run: Run, recorder: Trajectory, features, labels) -> None:
