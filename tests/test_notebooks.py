@@ -660,6 +660,8 @@ def check_b1(nb, lang):
     def err(theta, x, y, d):
         return _mean_loss(_poly_np(x, d), y, theta)
 
+    # the inline polynomial_features agrees with the package's (degrees 1, 3, 20)
+    assert printed.count("same as the package's: True") == 3
     # the generating polynomial's empirical risk on the training examples
     truth = np.array([*POLY_COEFFS[1:], POLY_COEFFS[0]])
     found = re.search(r"on the 100 training ones: +(\S+)", printed).group(1)
@@ -806,6 +808,7 @@ def check_b2(nb, lang):
     def loss(theta, X, y):
         return _mean_loss(X.double().numpy(), y, theta)
 
+    assert "same as the package's: True  gradient equals w: True" in printed  # l2_penalty
     ridge3 = _ridge_np(X, y, 3.0)
     # the runs of B2.2: λ = 3 at the ridge solution, its test loss that of the ridge solution
     runs = dict(re.findall(r"λ = (\S+): training loss \S+, test loss (\S+),", printed))
@@ -1032,3 +1035,41 @@ def test_first_code_cell_says_how_to_install_the_package_when_it_is_missing(monk
     with pytest.raises(ImportError, match=r"%pip install .*pip install -e \.") as info:
         exec(firsts.pop(), {})
     assert "README.md" in str(info.value) and "请在单元格中运行" in str(info.value)
+
+
+# --- B1's and B2's inline definitions against the package's ---------------------------
+
+
+def lesson_definitions(name, wanted):
+    """The functions named ``wanted`` that a lesson's code cells define (only those run)."""
+    import ast
+
+    namespace = {"torch": torch, "math": __import__("math")}
+    for source in code_cells(ROOT / "en" / f"{name}.ipynb"):
+        if source.startswith("%"):
+            continue
+        tree = ast.parse(source)
+        tree.body = [n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name in wanted]
+        exec(compile(tree, name, "exec"), namespace)
+    return namespace
+
+
+B1_INLINE = lesson_definitions("B1-generalization", {"polynomial_features"})
+B2_INLINE = lesson_definitions("B2-weight-decay", {"l2_penalty"})
+
+
+@given(
+    n=st.integers(1, 30),
+    degree=st.integers(1, 20),
+    seed=st.integers(0, 10_000),
+    dtype=st.sampled_from([torch.float32, torch.float64]),
+)
+def test_the_lessons_inline_definitions_match_the_package(n, degree, seed, dtype):
+    gen = torch.Generator().manual_seed(seed)
+    x = 3 * torch.randn(n, 1, generator=gen, dtype=dtype)
+    ours = B1_INLINE["polynomial_features"](x, degree)
+    package = linreg_scratch.polynomial_features(x, degree)
+    assert ours.shape == package.shape == (n, degree) and ours.dtype == dtype
+    torch.testing.assert_close(ours, package, rtol=1e-6, atol=0)
+    w = torch.randn(degree, 1, generator=gen, dtype=dtype)
+    torch.testing.assert_close(B2_INLINE["l2_penalty"](w), linreg_scratch.l2_penalty(w))
