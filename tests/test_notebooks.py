@@ -610,12 +610,302 @@ def check_3_5(nb, lang):
     )
 
 
+# --- B1 and B2: our own lessons; their numbers recomputed with numpy ------------------
+
+
+def _poly_np(x, degree):
+    """x^i / i!, i = 1..degree, in float64 (numpy), from a torch tensor."""
+    import math
+
+    import numpy as np
+
+    x = x.double().numpy().reshape(-1, 1)
+    return x ** np.arange(1, degree + 1) / np.array(
+        [math.factorial(i) for i in range(1, degree + 1)]
+    )
+
+
+def _lstsq_fit(F, y):
+    import numpy as np
+
+    A = np.c_[F, np.ones(len(F))]
+    return np.linalg.lstsq(A, y.double().numpy().ravel(), rcond=None)[0]
+
+
+def _mean_loss(F, y, theta):
+    import numpy as np
+
+    return float(
+        (((np.c_[F, np.ones(len(F))] @ theta) - y.double().numpy().ravel()) ** 2).mean() / 2
+    )
+
+
+def check_b1(nb, lang):
+    import numpy as np
+
+    from linreg_scratch import polynomial_data
+    from linreg_scratch.polynomial import POLY_COEFFS
+
+    printed = "".join(text_of(c) for c in nb.cells if c.cell_type == "code")
+    text = prose(nb)
+    answers = text.split("<details>")[-1]
+    torch.manual_seed(0)
+    x_tr, y_tr = polynomial_data(100)
+    x_val, y_val = polynomial_data(100)
+    x_te, y_te = polynomial_data(100)
+
+    def fit(x, y, d):
+        return _lstsq_fit(_poly_np(x, d), y)
+
+    def err(theta, x, y, d):
+        return _mean_loss(_poly_np(x, d), y, theta)
+
+    # the inline polynomial_features agrees with the package's (degrees 1, 3, 20)
+    assert printed.count("same as the package's: True") == 3
+    # the generating polynomial's empirical risk on the training examples
+    truth = np.array([*POLY_COEFFS[1:], POLY_COEFFS[0]])
+    found = re.search(r"on the 100 training ones: +(\S+)", printed).group(1)
+    assert float(found) == pytest.approx(err(truth, x_tr, y_tr, 3), abs=1e-5) and found in text
+    # the cubic: closed_form against numpy's least squares, the quoted coefficients
+    theta3 = fit(x_tr, y_tr, 3)
+    coeffs = [theta3[-1], *theta3[:-1]]
+    row = re.search(r"closed_form \(exact fit\) +\[(.*?)\]", printed).group(1)
+    assert [float(v) for v in row.split(", ")] == pytest.approx(coeffs, abs=1e-3)
+    quoted = "[" + ", ".join(f"{v:.3f}" for v in coeffs) + "]"
+    assert (
+        quoted in text and max(abs(a - b) for a, b in zip(coeffs, POLY_COEFFS, strict=True)) < 0.03
+    )
+    assert float(re.search(r"\|SGD - closed_form\| max: +(\S+)", printed).group(1)) < 5e-4
+    for name in ("training", "validation"):
+        shown = re.search(rf"^{name} error +(\S+)", printed, flags=re.M).group(1)
+        data = (x_tr, y_tr) if name == "training" else (x_val, y_val)
+        assert float(shown) == pytest.approx(err(theta3, *data, 3), abs=2e-4)
+        assert shown in text, shown
+    # underfitting (degree 1) and overfitting (degree 20 on 20 examples)
+    rows = dict(
+        re.findall(
+            r"degree +(\d+), +\d+ examples: +training error +(\S+ +validation error +\S+)", printed
+        )
+    )
+    t1, v1 = (float(v) for v in rows["1"].split()[::3])
+    theta1 = fit(x_tr, y_tr, 1)
+    assert t1 == pytest.approx(err(theta1, x_tr, y_tr, 1), rel=1e-3)
+    assert v1 == pytest.approx(err(theta1, x_val, y_val, 1), rel=1e-3)
+    assert f"{t1:.2f}" in text and f"{v1:.2f}" in text
+    t20, v20 = (float(v) for v in rows["20"].split()[::3])
+    assert t20 < float(rows["3"].split()[0]) / 5 and v20 > 1e10  # "a tenth", "10^15"
+    mantissa, exponent = f"{v20:.2e}".split("e+")
+    assert f"{t20:.3g}" in text and f"{mantissa}\\times10^{{{int(exponent)}}}" in text
+    # the degree sweep on 20 examples: degrees 1 to 5 (well conditioned) recomputed
+    train_row = re.search(r"^training +(\d.*)$", printed, flags=re.M).group(1).split()
+    val_row = re.search(r"^validation +(\d.*)$", printed, flags=re.M).group(1).split()
+    for d in range(1, 6):
+        theta = fit(x_tr[:20], y_tr[:20], d)
+        assert float(train_row[d - 1]) == pytest.approx(
+            err(theta, x_tr[:20], y_tr[:20], d), rel=0.06
+        )
+        assert float(val_row[d - 1]) == pytest.approx(err(theta, x_val, y_val, d), rel=0.06)
+    best = re.search(r"smallest validation error: degree (\d+) \((\S+)\)", printed)
+    assert best.group(1) == "3" and best.group(2) in text
+    assert float(best.group(2)) == pytest.approx(
+        err(fit(x_tr[:20], y_tr[:20], 3), x_val, y_val, 3), abs=1e-4
+    )
+
+    # K-fold cross-validation (fold = i mod K), written here with numpy
+    def cv(x, y, d, k):
+        fold = np.arange(len(x)) % k
+        errors = []
+        for i in range(k):
+            keep = torch.from_numpy(fold != i)
+            theta = fit(x[keep], y[keep], d)
+            errors.append(err(theta, x[~keep], y[~keep], d))
+        return float(np.mean(errors))
+
+    cv_row = re.search(r"^5-fold CV error +(.*)$", printed, flags=re.M).group(1).split()
+    cv5 = [cv(x_tr[:20], y_tr[:20], d, 5) for d in range(1, 7)]
+    assert [float(v) for v in cv_row[:6]] == pytest.approx(cv5, rel=0.06)
+    assert "5-fold cross-validation chooses degree 3" in printed and int(np.argmin(cv5)) == 2
+    test_error = re.search(r"test error (\S+)", printed).group(1)
+    theta = fit(x_tr[:20], y_tr[:20], 3)
+    assert float(test_error) == pytest.approx(err(theta, x_te, y_te, 3), abs=1e-4)
+    assert test_error in text
+    # the package's degree sweep: degree 3 validates best
+    sweep_rows = re.findall(r"^ +(\d+) +(\S+) +(\S+) +(?:ok|正常)$", printed, flags=re.M)
+    assert [int(r[0]) for r in sweep_rows] == [1, 2, 3, 4, 6, 10, 20]
+    vals = {int(d): float(v) for d, _, v in sweep_rows}
+    assert min(vals, key=vals.get) == 3
+    assert all(0.025 < vals[d] < 0.045 for d in (6, 10, 20))  # "about 0.035"
+    # exercise 1: 100 examples
+    val100 = [err(fit(x_tr, y_tr, d), x_val, y_val, d) for d in range(1, 10)]
+    ex1 = re.search(
+        r"exercise 1, 100 examples: smallest validation error at degree (\d+) \((\S+)\); "
+        r"degree 3: (\S+); first above 10 times the smallest: degree (\d+) \((\S+)\)",
+        printed,
+    )
+    best100 = int(np.argmin(val100)) + 1
+    assert int(ex1.group(1)) == best100
+    assert float(ex1.group(2)) == pytest.approx(min(val100), abs=1e-4)
+    assert float(ex1.group(3)) == pytest.approx(val100[2], abs=1e-4)
+    far = next(d for d in range(best100 + 1, 10) if val100[d - 1] > 10 * min(val100))
+    assert int(ex1.group(4)) == far and float(ex1.group(5)) == pytest.approx(
+        val100[far - 1], rel=0.01
+    )
+    assert all(v < 1.1 * min(val100) for v in val100[2:6])  # "degrees 3 to 6 all give about 0.007"
+    words = {
+        "en": (f"Degree {best100},", f"From degree {far} on"),
+        "zh": (f"{best100} 阶，", f"从 {far} 阶开始"),
+    }
+    for quoted in (*words[lang], ex1.group(2), ex1.group(3), ex1.group(5)):
+        assert quoted in answers, quoted
+    # exercise 2: SGD's degree-20 fit overfits far less than the exact one
+    ex2 = re.search(
+        r"exercise 2, degree 20 by SGD: training error (\S+), validation error (\S+); "
+        r"\|w\| of degrees 8 to 20: (\S+) \(SGD\), (\S+) \(exact\)",
+        printed,
+    )
+    assert float(ex2.group(2)) < v20 / 1e6 and float(ex2.group(2)) > vals[3]
+    assert float(ex2.group(3)) < 1 < float(ex2.group(4))
+    for quoted in (ex2.group(1), ex2.group(2), ex2.group(3)):
+        assert quoted in answers, quoted
+    # exercise 3: leave-one-out, recomputed
+    loo = [cv(x_tr[:20], y_tr[:20], d, 20) for d in range(1, 7)]
+    ex3 = re.search(
+        r"leave-one-out chooses degree (\d+); its errors for degrees 2 to 5: (.*)\n", printed
+    )
+    assert int(ex3.group(1)) == int(np.argmin(loo)) + 1
+    shown = ex3.group(2).split(", ")
+    assert [float(v) for v in shown] == pytest.approx(loo[1:5], abs=1e-4)
+    assert all(v in answers for v in shown)
+
+
+def _ridge_np(X, y, lam):
+    """(Z^T Z + n lam D)^-1 Z^T y in float64, D = diag(1, .., 1, 0); lam = 0: minimum norm."""
+    import numpy as np
+
+    Z = np.c_[X.double().numpy(), np.ones(len(X))]
+    y = y.double().numpy().ravel()
+    if lam == 0:
+        return np.linalg.pinv(Z) @ y
+    D = np.eye(Z.shape[1])
+    D[-1, -1] = 0
+    return np.linalg.solve(Z.T @ Z + len(Z) * lam * D, Z.T @ y)
+
+
+def check_b2(nb, lang):
+    import numpy as np
+
+    from linreg_scratch import init_params, synthetic_data
+
+    printed = "".join(text_of(c) for c in nb.cells if c.cell_type == "code")
+    text = prose(nb)
+    answers = text.split("<details>")[-1]
+    torch.manual_seed(0)
+    true_w = torch.full((200,), 0.01)
+    X, y = synthetic_data(true_w, 0.05, 20)
+    Xv, yv = synthetic_data(true_w, 0.05, 100)
+    Xt, yt = synthetic_data(true_w, 0.05, 100)
+
+    def loss(theta, X, y):
+        return _mean_loss(X.double().numpy(), y, theta)
+
+    assert "same as the package's: True  gradient equals w: True" in printed  # l2_penalty
+    ridge3 = _ridge_np(X, y, 3.0)
+    # the runs of B2.2: λ = 3 at the ridge solution, its test loss that of the ridge solution
+    runs = dict(re.findall(r"λ = (\S+): training loss \S+, test loss (\S+),", printed))
+    assert float(runs["3.0"]) == pytest.approx(loss(ridge3, Xt, yt), abs=1e-5)
+    assert float(runs["0.0"]) > 50 and f"{float(runs['0.0']):.1f}" in text
+    assert f"{float(runs['3.0']):.4f}" in text
+    dist3, _, ridge_norm = re.search(r"^3\.0 +(\S+) +(\S+) +(\S+)$", printed, flags=re.M).groups()
+    assert float(dist3) < 2e-4  # "within 10^-4" of the ridge solution, to the printed rounding
+    assert float(ridge_norm) == pytest.approx(np.linalg.norm(ridge3[:-1]), abs=1e-4)
+    assert ridge_norm in text
+    # λ = 0: the distance is the norm of the initial θ's part orthogonal to Z's rows (numpy)
+    w0, b0 = init_params(200, std=1.0, generator=torch.Generator().manual_seed(1))
+    theta0 = np.r_[w0.detach().double().numpy().ravel(), b0.detach().double().numpy()]
+    Z = np.c_[X.double().numpy(), np.ones(20)]
+    unseen = theta0 - np.linalg.pinv(Z) @ (Z @ theta0)
+    dist0 = float(re.search(r"^0\.0 +(\S+)", printed, flags=re.M).group(1))
+    assert dist0 == pytest.approx(np.linalg.norm(unseen[:-1]), abs=1e-3)
+    assert f"{np.linalg.norm(unseen[:-1]):.4f}" in text
+    # B2.4: torch.optim.SGD and train(fast=True) equal our loop and sit at the ridge solution
+    same = re.findall(r"\|\|w - w_scratch\|\| (\S+) +\|\|w - w_ridge\|\| (\S+)", printed)
+    assert len(same) == 2 and all(float(a) < 1e-7 and float(b) < 2e-4 for a, b in same)
+    # B2.5: the validation losses of the ridge solutions, both problems
+    lambdas = [0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10, 30]
+    sq_w = torch.full((50,), 0.05)
+    square = [
+        synthetic_data(sq_w, 0.05, n, noise=0.1, generator=torch.Generator().manual_seed(s))
+        for n, s in [(50, 10), (100, 11), (100, 12)]
+    ]
+    rows = [
+        [float(v) for v in r.split()]
+        for r in re.findall(r"^  validation +(.*)$", printed, flags=re.M)
+    ]
+    chosen = re.findall(r"smallest validation loss at λ = (\S+)", printed)
+    for (Xa, ya, Xb, yb), row, pick in zip(
+        [(X, y, Xv, yv), (square[0][0], square[0][1], square[1][0], square[1][1])],
+        rows,
+        chosen,
+        strict=True,
+    ):
+        expected = [loss(_ridge_np(Xa, ya, lam), Xb, yb) for lam in lambdas]
+        assert row == pytest.approx(expected, abs=2e-5)
+        assert float(pick) == lambdas[1 + int(np.argmin(expected[1:]))]
+    assert chosen[1] == "0.1" and f"{rows[1][0]:.3f}" in text and f"{min(rows[1]):.4f}" in text
+    # the chosen λ trained by SGD: at the ridge solution; test losses against numpy's
+    run = re.search(
+        r"λ = 0.1 by SGD: \|\|w - w_ridge\|\| (\S+), test loss (\S+) \(λ = 0: (\S+)\)", printed
+    )
+    assert float(run.group(1)) < 1e-4
+    assert float(run.group(2)) == pytest.approx(
+        loss(_ridge_np(*square[0], 0.1), *square[2]), abs=1e-4
+    )
+    assert float(run.group(3)) == pytest.approx(
+        loss(_ridge_np(*square[0], 0.0), *square[2]), abs=1e-4
+    )
+    assert run.group(2) in text and run.group(3) in text
+    # B2.6: the package's sweep; λ = 3 and 10 have reached the ridge solution
+    sweep_rows = {
+        lam: (sgd_val, ridge_val)
+        for lam, sgd_val, ridge_val in re.findall(
+            r"λ = (\S+) +validation loss: SGD (\S+), ridge solution (\S+)", printed
+        )
+    }
+    for lam, (sgd_val, ridge_val) in ((k, v) for k, v in sweep_rows.items()):
+        assert float(ridge_val) == pytest.approx(
+            loss(_ridge_np(X, y, float(lam)), Xv, yv), abs=2e-6
+        )
+        assert float(sgd_val) >= float(ridge_val) - 1e-5
+    for lam in ("3", "10"):
+        sgd_val, ridge_val = (float(v) for v in sweep_rows[lam])
+        assert abs(sgd_val - ridge_val) < 3e-5
+    # the exercises
+    ex1 = re.search(
+        r"batch size 5: \|\|w - w_ridge\|\| (\S+) \(\|\|w_ridge\|\| (\S+)\), test loss (\S+)",
+        printed,
+    )
+    assert 1e-4 < float(ex1.group(1)) < 0.01  # jitters near, not on, the ridge solution
+    assert all(ex1.group(i) in answers for i in (1, 2, 3))
+    ex2 = float(re.search(r"weight_decay 60: \|\|w - w_scratch\|\| (\S+)", printed).group(1))
+    assert ex2 < 1e-7
+    ex3 = re.search(
+        r"from w = 0: \|\|w - closed_form\|\| (\S+), \|\|w\|\| (\S+), test loss (\S+)", printed
+    )
+    minimum_norm = _ridge_np(X, y, 0.0)
+    assert float(ex3.group(1)) < 1e-6
+    assert float(ex3.group(2)) == pytest.approx(np.linalg.norm(minimum_norm[:-1]), abs=1e-4)
+    assert float(ex3.group(3)) == pytest.approx(loss(minimum_norm, Xt, yt), abs=1e-4)
+    assert all(ex3.group(i) in answers for i in (2, 3))
+
+
 KEY_OUTPUTS = {
     "3.1-linear-regression": check_3_1,
     REFERENCE: check_3_2,
     "3.3-linear-regression-concise": check_3_3,
     "A1-explore": check_3_4,
     REAL_DATA: check_3_5,
+    "B1-generalization": check_b1,
+    "B2-weight-decay": check_b2,
 }
 
 
@@ -745,3 +1035,41 @@ def test_first_code_cell_says_how_to_install_the_package_when_it_is_missing(monk
     with pytest.raises(ImportError, match=r"%pip install .*pip install -e \.") as info:
         exec(firsts.pop(), {})
     assert "README.md" in str(info.value) and "请在单元格中运行" in str(info.value)
+
+
+# --- B1's and B2's inline definitions against the package's ---------------------------
+
+
+def lesson_definitions(name, wanted):
+    """The functions named ``wanted`` that a lesson's code cells define (only those run)."""
+    import ast
+
+    namespace = {"torch": torch, "math": __import__("math")}
+    for source in code_cells(ROOT / "en" / f"{name}.ipynb"):
+        if source.startswith("%"):
+            continue
+        tree = ast.parse(source)
+        tree.body = [n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name in wanted]
+        exec(compile(tree, name, "exec"), namespace)
+    return namespace
+
+
+B1_INLINE = lesson_definitions("B1-generalization", {"polynomial_features"})
+B2_INLINE = lesson_definitions("B2-weight-decay", {"l2_penalty"})
+
+
+@given(
+    n=st.integers(1, 30),
+    degree=st.integers(1, 20),
+    seed=st.integers(0, 10_000),
+    dtype=st.sampled_from([torch.float32, torch.float64]),
+)
+def test_the_lessons_inline_definitions_match_the_package(n, degree, seed, dtype):
+    gen = torch.Generator().manual_seed(seed)
+    x = 3 * torch.randn(n, 1, generator=gen, dtype=dtype)
+    ours = B1_INLINE["polynomial_features"](x, degree)
+    package = linreg_scratch.polynomial_features(x, degree)
+    assert ours.shape == package.shape == (n, degree) and ours.dtype == dtype
+    torch.testing.assert_close(ours, package, rtol=1e-6, atol=0)
+    w = torch.randn(degree, 1, generator=gen, dtype=dtype)
+    torch.testing.assert_close(B2_INLINE["l2_penalty"](w), linreg_scratch.l2_penalty(w))
