@@ -132,7 +132,10 @@ class Sweep:
                 text(" (diverged)", "（发散）") if why else ""
             )
             shown = [v for v in ls if math.isfinite(v) and v <= top]
-            (line,) = ax.plot(range(len(shown)), shown, "o-", markersize=3, label=label)
+            style = (
+                "o-" if num_epochs <= 50 else "-"
+            )  # a dot per epoch while they can be told apart
+            (line,) = ax.plot(range(len(shown)), shown, style, markersize=3, label=label)
             if why and shown:  # a dashed line up to the top edge, at the epoch where it blew up
                 x_end = min(len(ls), num_epochs)
                 ax.plot([len(shown) - 1, x_end], [shown[-1], top], "--", color=line.get_color())
