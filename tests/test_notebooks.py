@@ -649,6 +649,7 @@ def check_b1(nb, lang):
     printed = "".join(text_of(c) for c in nb.cells if c.cell_type == "code")
     text = prose(nb)
     answers = text.split("<details>")[-1]
+    assert check_verdicts(nb) == ["polynomial_features"]
     torch.manual_seed(0)
     x_tr, y_tr = polynomial_data(100)
     x_val, y_val = polynomial_data(100)
@@ -791,6 +792,62 @@ def _ridge_np(X, y, lam):
     return np.linalg.solve(Z.T @ Z + len(Z) * lam * D, Z.T @ y)
 
 
+def check_verdicts(nb):
+    """The functions whose ``check.<name>(...)`` cells printed a verdict of all cases passed."""
+    passed = []
+    for cell in nb.cells:
+        if cell.cell_type == "code" and cell.source.startswith("from linreg_scratch import check"):
+            verdict = text_of(cell)
+            assert verdict.startswith("✓ "), verdict
+            passed.append(verdict[2:].split(":")[0])
+    return passed
+
+
+def check_b2_ridge_path(printed, text):
+    """B2.4: the ridge points figure B2.2 draws, against the normal equations (numpy);
+    the tangency along its curve; SGD with λ = 1 ending near, not on, its ridge point."""
+    import numpy as np
+
+    gen = torch.Generator().manual_seed(2)  # the notebook's two correlated features
+    z = torch.randn(1000, 2, generator=gen)
+    X = torch.stack([z[:, 0], 0.9 * z[:, 0] + (1 - 0.9**2) ** 0.5 * z[:, 1]], dim=1)
+    y = X @ torch.tensor([[3.0], [-1.0]]) + 4.2 + 0.1 * torch.randn(1000, 1, generator=gen)
+    assert np.corrcoef(X.numpy().T)[0, 1] == pytest.approx(0.9, abs=0.02)  # "correlation 0.9"
+    point = r"\( *(\S+), +(\S+)\)"
+    rows = re.findall(rf"^(\S+) +{point} +{point} +(\S+)$", printed, flags=re.M)
+    assert [row[0] for row in rows] == ["0", "0.1", "1", "10"]
+    for lam, *coords, distance in rows:
+        ridge = _ridge_np(X, y, float(lam))[:2]
+        assert [float(v) for v in coords] == pytest.approx([*ridge, *ridge], abs=1e-4)
+        assert float(distance) < 1e-6  # drawn = closed_form
+    ridge1 = _ridge_np(X, y, 1.0)[:2]
+    assert ridge1[0] > 0 and ridge1[1] > 0  # "at λ = 1 both weights are positive"
+    curve = re.search(
+        r"(\d+) points on the curve: angle between -gradient and w at most (\S+)°; implied λ from"
+        r" (\S+) to (\S+), increasing: True; \|\|w\|\| falling: True",
+        printed,
+    )
+    assert int(curve.group(1)) > 50 and f" {curve.group(1)} " in text
+    assert float(curve.group(2)) < 0.01 and "0.01°" in text
+    assert float(curve.group(3)) == pytest.approx(0.001, rel=0.05) and "0.001" in text
+    assert float(curve.group(4)) == pytest.approx(1000, rel=0.05) and "1000" in text
+    sgd = re.search(
+        rf"SGD with λ = 1 ends at {point}, (\S+) from its ridge point {point};"
+        r" during its last epoch (\S+) to (\S+) from it",
+        printed,
+    )
+    end_1, end_2, distance, at_1, at_2, closest, farthest = sgd.groups()
+    assert [float(at_1), float(at_2)] == pytest.approx(ridge1, abs=1e-4)
+    distance_np = np.linalg.norm([float(end_1) - ridge1[0], float(end_2) - ridge1[1]])
+    assert float(distance) == pytest.approx(distance_np, abs=2e-4)
+    # near (a few percent of ||w_ridge||) but not on it: mini-batch jitter
+    assert (
+        1e-3 < float(closest) <= float(distance) <= float(farthest) < 0.15 * np.linalg.norm(ridge1)
+    )
+    assert float(distance) < 0.05 * np.linalg.norm(ridge1)
+    assert all(v in text for v in (distance, closest, farthest))
+
+
 def check_b2(nb, lang):
     import numpy as np
 
@@ -809,6 +866,7 @@ def check_b2(nb, lang):
         return _mean_loss(X.double().numpy(), y, theta)
 
     assert "same as the package's: True  gradient equals w: True" in printed  # l2_penalty
+    assert check_verdicts(nb) == ["l2_penalty"]
     ridge3 = _ridge_np(X, y, 3.0)
     # the runs of B2.2: λ = 3 at the ridge solution, its test loss that of the ridge solution
     runs = dict(re.findall(r"λ = (\S+): training loss \S+, test loss (\S+),", printed))
@@ -827,10 +885,11 @@ def check_b2(nb, lang):
     dist0 = float(re.search(r"^0\.0 +(\S+)", printed, flags=re.M).group(1))
     assert dist0 == pytest.approx(np.linalg.norm(unseen[:-1]), abs=1e-3)
     assert f"{np.linalg.norm(unseen[:-1]):.4f}" in text
-    # B2.4: torch.optim.SGD and train(fast=True) equal our loop and sit at the ridge solution
+    check_b2_ridge_path(printed, text)
+    # B2.5: torch.optim.SGD and train(fast=True) equal our loop and sit at the ridge solution
     same = re.findall(r"\|\|w - w_scratch\|\| (\S+) +\|\|w - w_ridge\|\| (\S+)", printed)
     assert len(same) == 2 and all(float(a) < 1e-7 and float(b) < 2e-4 for a, b in same)
-    # B2.5: the validation losses of the ridge solutions, both problems
+    # B2.6: the validation losses of the ridge solutions, both problems
     lambdas = [0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10, 30]
     sq_w = torch.full((50,), 0.05)
     square = [
@@ -864,7 +923,7 @@ def check_b2(nb, lang):
         loss(_ridge_np(*square[0], 0.0), *square[2]), abs=1e-4
     )
     assert run.group(2) in text and run.group(3) in text
-    # B2.6: the package's sweep; λ = 3 and 10 have reached the ridge solution
+    # B2.7: the package's sweep; λ = 3 and 10 have reached the ridge solution
     sweep_rows = {
         lam: (sgd_val, ridge_val)
         for lam, sgd_val, ridge_val in re.findall(
