@@ -55,22 +55,27 @@ def train_fast(
         param.grad = None  # no gradient is computed: none is left from before
     n, d = features.shape
     settings = (params, features, labels, batch_size, lr, weight_decay)
-    scanned = callback is None and scan.use_scan(n, d, batch_size)
+    trajectory = _plain_trajectory(callback)
+    scanned = (callback is None or trajectory is not None) and scan.use_scan(n, d, batch_size)
     engine = LinregScan(*settings) if scanned else LinregSGD(*settings)
     batch_losses = torch.empty(engine.num_batches, dtype=features.dtype, device=features.device)
     history: list[float] = []
     for epoch in range(num_epochs):
         order = shuffle_order(n, features.device, generator)
+        on_step = None if callback is None else _bind(callback, epoch)
         if scanned:
             start = [p.detach().clone() for p in params]
-            engine.run(order, batch_losses)
+            mark = None if trajectory is None else (len(trajectory.steps), len(trajectory.params))
+            engine.run(order, batch_losses, None if trajectory is None else _bind_bulk(trajectory, epoch))
         else:
-            engine.run(order, batch_losses, None if callback is None else _bind(callback, epoch))
+            engine.run(order, batch_losses, on_step)
         epoch_loss = mean_loss(linreg, squared_loss, params, features, labels)
         bad = diverged(epoch_loss, batch_losses)
         if bad and scanned:  # the loop's own report: redo the epoch step by step
             _put_back(params, start)
-            LinregSGD(*settings).run(order, batch_losses)
+            if trajectory is not None:
+                trajectory.rewind(mark)
+            LinregSGD(*settings).run(order, batch_losses, on_step)
             epoch_loss = mean_loss(linreg, squared_loss, params, features, labels)
             bad = diverged(epoch_loss, batch_losses)
         if bad:
@@ -82,6 +87,17 @@ def train_fast(
         if verbose:
             print(f"epoch {epoch + 1}, loss {epoch_loss:f}")
     return history
+
+
+def _plain_trajectory(callback):
+    """``callback`` if it is a plain Trajectory (it only records), else None."""
+    from .record import Trajectory  # here: record imports train, which imports this module
+
+    return callback if type(callback) is Trajectory else None
+
+
+def _bind_bulk(trajectory, epoch):
+    return lambda first, w, b: trajectory.extend(epoch, first, w, b)
 
 
 def _put_back(params, values) -> None:
@@ -251,6 +267,7 @@ class LinregScan:
         self.rows = torch.ones(rows, d + 2, **like)  # [X, 1, -y]: the column of ones stays
         self.r = torch.empty(rows, **like)
         self.maps = torch.empty(slots, d + 2, d + 2, **like)
+        self.work = torch.empty_like(self.maps)
         self.eye = torch.eye(d + 2, **like)
         self.thetas = torch.empty(slots + 1, d + 2, **like)
         self.theta = torch.ones(d + 2, **like)  # [w; b; 1]
@@ -258,8 +275,13 @@ class LinregScan:
         self.diag = torch.full((d + 1,), self.shrink, **like)
         self.diag[d] = 1  # the bias is not decayed
 
-    def run(self, order: torch.Tensor, batch_losses: torch.Tensor) -> None:
-        """One epoch in ``order``; ``batch_losses[k]`` gets batch k's loss before its step."""
+    def run(self, order: torch.Tensor, batch_losses: torch.Tensor, record=None) -> None:
+        """One epoch in ``order``; ``batch_losses[k]`` gets batch k's loss before its step.
+
+        ``record(first, w, b)``, if given, gets the parameters after steps ``first,
+        first + 1, ...`` once per chunk: ``w: (steps, *w.shape)``, ``b: (steps, *b.shape)``,
+        copies that it may keep but that change nothing here (read only).
+        """
         d, bs, rows = self.d, self.batch_size, self.rows
         with torch.no_grad():
             self.theta_w.copy_(self.w)
@@ -275,22 +297,31 @@ class LinregScan:
                     full = m // bs
                     if full:
                         self._scan(full, batch_losses[k : k + full])
+                        if record is not None:
+                            self._record(record, k, self.thetas[1 : full + 1])
                         k += full
                     if m > full * bs:  # the short last batch, divided by its real length
                         self._step(full * bs, m, batch_losses[k])
+                        if record is not None:
+                            self._record(record, k, self.theta[None])
                         k += 1
             finally:
                 self.w.copy_(self.theta_w)
                 self.b.copy_(self.theta_b.view_as(self.b))
 
+    def _record(self, record, first, thetas):
+        kept = thetas[:, : self.d + 1].clone()
+        w = kept[:, : self.d].view(len(kept), *self.w.shape)
+        record(first, w, kept[:, self.d :].view(len(kept), *self.b.shape))
+
     def _scan(self, full, out):
         bs, p = self.batch_size, self.d + 2
         batches = self.rows[: full * bs].view(full, bs, p)
         slots = -(-full // scan.BLOCK) * scan.BLOCK
-        maps, thetas = self.maps[:slots], self.thetas[: slots + 1]
+        maps, work, thetas = self.maps[:slots], self.work[:slots], self.thetas[: slots + 1]
         scan.affine_maps(batches, self.lr / bs, self.diag, maps[:full])
         maps[full:] = self.eye  # identities fill the last block
-        scan.blocked_scan(maps, self.theta, thetas)
+        scan.blocked_scan(maps, self.theta, thetas, work)
         self.theta.copy_(thetas[full])
         r = self.r[: full * bs]
         torch.bmm(batches, thetas[:full, :, None], out=r.view(full, bs, 1))  # Z theta - y

@@ -76,23 +76,34 @@ def affine_maps(rows: torch.Tensor, step: float, diag: torch.Tensor, out: torch.
     out.diagonal(dim1=1, dim2=2)[:, :-1].add_(diag)
 
 
-def blocked_scan(maps: torch.Tensor, start: torch.Tensor, out: torch.Tensor) -> None:
+def blocked_scan(maps: torch.Tensor, start: torch.Tensor, out: torch.Tensor, work: torch.Tensor):
     """``out[k] = maps[k-1] @ ... @ maps[0] @ start`` for k = 0..K: every iterate.
 
-    ``maps: (K, p, p)`` with ``K`` a multiple of :data:`BLOCK` (pad with identities),
-    overwritten by the prefix products inside each block; ``start: (p,)``;
-    ``out: (K + 1, p)``, ``out[0] = start``. Blocked: a Hillis-Steele scan inside the
+    ``maps: (K, p, p)`` in batch order, ``K`` a multiple of :data:`BLOCK` (pad with
+    identities); ``start: (p,)``; ``out: (K + 1, p)``; ``work``: like ``maps``. Both
+    ``maps`` and ``work`` are overwritten. Blocked: a Hillis-Steele scan inside the
     blocks (all blocks at once), sequential from one block to the next.
     """
     p = maps.shape[-1]
-    blocks = maps.view(-1, BLOCK, p, p)
+    blocks = len(maps) // BLOCK
+    # position-major, a[j, i] = map j of block i, so that a[s:] and a[:-s] are contiguous
+    a, b = work.view(BLOCK, blocks, p, p), maps.view(BLOCK, blocks, p, p)
+    a.copy_(maps.view(blocks, BLOCK, p, p).transpose(0, 1))
     shift = 1
-    while shift < BLOCK:  # blocks[:, j] <- blocks[:, j] @ blocks[:, j - shift]
-        blocks[:, shift:] = torch.matmul(blocks[:, shift:], blocks[:, :-shift])
+    while shift < BLOCK:  # a[j] <- a[j] @ a[j - shift], in log2(BLOCK) batched products
+        b[:shift] = a[:shift]
+        torch.bmm(_flat(a[shift:]), _flat(a[:-shift]), out=_flat(b[shift:]))
+        a, b = b, a
         shift *= 2
-    starts = torch.empty(len(blocks), p, dtype=maps.dtype, device=maps.device)
+    # a[j, i] is now the product of maps 0..j of block i
+    starts = torch.empty(blocks, p, dtype=maps.dtype, device=maps.device)
     starts[0] = start
-    for i in range(len(blocks) - 1):  # sequential between blocks
-        torch.mv(blocks[i, -1], starts[i], out=starts[i + 1])
+    for i in range(blocks - 1):  # sequential between blocks
+        torch.mv(a[-1, i], starts[i], out=starts[i + 1])
     out[0] = start
-    torch.matmul(blocks, starts[:, None, :, None], out=out[1:].view(-1, BLOCK, p, 1))
+    inside = out[1:].view(blocks, BLOCK, p).transpose(0, 1)  # inside[j, i]: after map j of i
+    torch.sum(a * starts[:, None, :], dim=-1, out=inside)
+
+
+def _flat(x: torch.Tensor) -> torch.Tensor:
+    return x.view(-1, *x.shape[-2:])
