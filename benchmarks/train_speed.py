@@ -336,7 +336,13 @@ def sklearn_loops(features, labels, lr):
 
 
 OURS, STRONG = "linreg_scratch.train fast=True", "strong floor (engine alone)"
-TRAIN_LOOPS = [OURS, STRONG, "scan engine alone", "weak hand-written floor", "least work (no updates)"]
+TRAIN_LOOPS = [
+    OURS,
+    STRONG,
+    "scan engine alone",
+    "weak hand-written floor",
+    "least work (no updates)",
+]
 ALL = [
     *TRAIN_LOOPS,
     "linreg_scratch.train (chapter loop)",

@@ -66,7 +66,9 @@ def train_fast(
         if scanned:
             start = [p.detach().clone() for p in params]
             mark = None if trajectory is None else (len(trajectory.steps), len(trajectory.params))
-            engine.run(order, batch_losses, None if trajectory is None else _bind_bulk(trajectory, epoch))
+            engine.run(
+                order, batch_losses, None if trajectory is None else _bind_bulk(trajectory, epoch)
+            )
         else:
             engine.run(order, batch_losses, on_step)
         epoch_loss = mean_loss(linreg, squared_loss, params, features, labels)

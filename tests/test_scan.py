@@ -118,9 +118,10 @@ def test_train_on_the_scan_branch_matches_the_sequential_branch(
         force(rule)
         torch.manual_seed(3)
         w, b = (p.detach().to(dtype).requires_grad_() for p in init_params(2))
+        gen = torch.Generator().manual_seed(1)
         losses = train(linreg, squared_loss, [w, b], features[:997], labels[:997], lr=0.05,
                        batch_size=10, num_epochs=3, verbose=False, fast=True,
-                       weight_decay=weight_decay, generator=torch.Generator().manual_seed(1))  # fmt: skip
+                       weight_decay=weight_decay, generator=gen)  # fmt: skip
         results.append((losses, w.detach(), b.detach()))
     (scan_losses, w1, b1), (seq_losses, w2, b2) = results
     assert scan_losses == pytest.approx(seq_losses, rel=1e-4, abs=1e-7)
@@ -135,7 +136,9 @@ def test_the_rule_picks_the_engine_that_runs(force, tutorial_data, monkeypatch, 
     for engine in (fast.LinregScan, fast.LinregSGD):
         real = engine.run
         monkeypatch.setattr(
-            engine, "run", lambda self, *a, _real=real, **k: ran.append(type(self)) or _real(self, *a, **k)
+            engine,
+            "run",
+            lambda self, *a, _real=real, **k: ran.append(type(self)) or _real(self, *a, **k),
         )
     w, b = init_params(2)
     train(linreg, squared_loss, [w, b], *tutorial_data, verbose=False, fast=True)
