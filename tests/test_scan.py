@@ -276,3 +276,15 @@ def test_a_diverging_scan_leaves_the_trajectory_of_the_loop(force, tutorial_data
         records.append(trajectory)
     assert records[0].steps == records[1].steps
     assert len(records[0].params) == len(records[1].params)
+
+
+def test_a_scan_that_overflows_where_the_loop_does_not_is_redone_by_the_loop(force):
+    # x = 1e20, y = 0, w = b = 0: every residual is 0 and the loop never moves, but the
+    # scan's map holds x^2 = 1e40 (inf in float32), and inf * 0 is NaN: the scan's epoch
+    # goes bad where the loop's does not. Redone step by step, the run is the loop's.
+    force(True)
+    features, labels = torch.full((64, 1), 1e20), torch.zeros(64)
+    w, b = torch.zeros(1, 1, requires_grad=True), torch.zeros(1, requires_grad=True)
+    losses = train(linreg, squared_loss, [w, b], features, labels, lr=0.1, batch_size=2,
+                   num_epochs=2, verbose=False, fast=True)  # fmt: skip
+    assert losses == [0.0, 0.0] and w.item() == 0.0 and b.item() == 0.0
