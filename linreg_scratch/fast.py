@@ -7,6 +7,15 @@ residual ``r = Z @ theta - y``, the gradient is ``Z.T @ r``. So one step is two
 matrix-vector products, ``theta -= lr / m * Z.T @ (Z @ theta - y)``: the same update,
 without building a graph per batch. The tests check that both make the same updates,
 epoch losses and divergence reports, and the benchmark imports :class:`LinregSGD` as it is.
+
+Each step is an affine map of ``theta``, so an epoch can also be computed as a scan of
+those maps (:class:`LinregScan`, :mod:`linreg_scratch.scan`): a few batched calls per
+chunk of batches instead of two calls per batch. :func:`train_fast` takes the scan
+when the measured cost rule :func:`~linreg_scratch.scan.use_scan` says it pays and no
+callback must see the steps one by one (a plain :class:`~linreg_scratch.Trajectory`,
+which only records, is fed the scan's iterates instead). A scanned epoch whose losses
+are not all finite is redone step by step from its start, so a divergence is reported
+(epoch, batch, parameters) exactly as the sequential loop reports it.
 """
 
 from __future__ import annotations

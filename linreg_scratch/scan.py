@@ -30,37 +30,46 @@ import torch
 #: Batches per block of the blocked scan: a Hillis-Steele scan inside, sequential between.
 BLOCK = 16
 
-#: The cost rule, measured on the 2-core machine of the benchmark (torch 2.13, CPU, float32,
-#: median ms per epoch of the scan engine and of the sequential engine, 15 repeats):
+#: The cost rule, measured on this project's 2-core machine (torch 2.13 CPU, 2 threads,
+#: float32), the engines alone, interleaved, median ms per epoch (15-300 repeats), once
+#: at a load average of about 1.5 ("quiet") and once at about 4-5 ("loaded": other
+#: engineers' jobs on the same 2 cores):
 #:
-#:   n      d    batch  batches  sequential  scan   scan / sequential
-#:   1e3    2    10     100      0.64        0.41   0.64
-#:   1e3    2    100    10       0.16        0.20   1.25
-#:   1e4    2    100    100      1.02        0.64   0.63
-#:   1e5    2    100    1000     8.46        4.59   0.54
-#:   1e6    2    1000   1000     49.9        42.7   0.86
-#:   1e6    10   1000   1000     74.2        70.3   0.95
-#:   1e5    10   10     10000    72.6        33.4   0.46
-#:   1e5    30   100    1000     18.9        17.7   0.94
-#:   1e5    50   100    1000     26.5        33.1   1.25
-#:   1e6    100  1000   1000     252         471    1.87
+#:   n     d    batch  batches  quiet: loop  scan   ratio   loaded: loop  scan   ratio
+#:   1e3   2    1      1000                                  12.9    10.6   0.82
+#:   1e3   2    10     100      0.51   0.47   0.92           0.54    0.52   0.98
+#:   1e3   2    16     63                                    0.40    0.51   1.28
+#:   1e3   2    25     40       0.25   0.40   1.62
+#:   1e3   2    50     20       0.23   0.47   2.05
+#:   1e3   30   10     100                                   0.78    33.4   43
+#:   1e4   2    10     1000                                  29.1    93.9   3.2
+#:   1e4   2    100    100      0.92   0.92   0.99
+#:   1e5   2    100    1000     5.63   3.94   0.70           65.1    187    2.9
+#:   1e6   2    1000   1000     38.4   38.8   1.01           369     476    1.29
+#:   1e6   10   1000   1000     57.0   70.4   1.23           352     492    1.40
+#:   1e5   30   100    1000     11.6   19.3   1.67
+#:   1e6   100  1000   1000                                  (the Gram matrices: 1.9, quiet)
 #:
-#: The scan saves the per-step call overhead (a few microseconds per batch) and pays
-#: for the Gram matrices (``(d + 2)^2`` numbers per row instead of ``2 (d + 1)``) and
-#: the ``(d + 2)^3`` products of the scan. It wins when there are enough batches to
-#: save calls on and ``d`` is small; beyond ``d`` of about 30 the Gram matrices cost
-#: more than the calls they save.
-SCAN_MAX_D = 30
-SCAN_MIN_BATCHES = 32
+#: The scan saves two calls per batch but its ops on a chunk are large enough for
+#: torch to split them over the 2 threads; on a shared machine a descheduled thread
+#: then stalls every such op, which the loop's small per-batch ops never are. So the
+#: rule keeps the scan where it won in both states: an epoch of at least 64 batches of
+#: few features whose rows, ``n * (d + 2)`` numbers, stay under 2**15 (torch's grain
+#: for splitting an op): the tutorial's size, where ``explore`` and ``sweep`` train.
+SCAN_MAX_D = 4
+SCAN_MIN_BATCHES = 64
+SCAN_MAX_NUMBERS = 1 << 15
 
 
 def use_scan(n: int, d: int, batch_size: int) -> bool:
     """The cost rule: does the scan beat the sequential loop for ``n`` rows of ``d`` features?
 
-    True when ``d <= SCAN_MAX_D`` and an epoch has at least ``SCAN_MIN_BATCHES``
-    full batches; the numbers behind it are in this module's comments.
+    True when ``d <= SCAN_MAX_D``, an epoch has at least ``SCAN_MIN_BATCHES`` full
+    batches and ``n * (d + 2) <= SCAN_MAX_NUMBERS``; the measurements behind it are
+    in this module's comments.
     """
-    return d <= SCAN_MAX_D and n // batch_size >= SCAN_MIN_BATCHES
+    small = n * (d + 2) <= SCAN_MAX_NUMBERS
+    return d <= SCAN_MAX_D and n // batch_size >= SCAN_MIN_BATCHES and small
 
 
 def affine_maps(rows: torch.Tensor, step: float, diag: torch.Tensor, out: torch.Tensor) -> None:
