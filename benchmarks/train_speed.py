@@ -29,7 +29,7 @@ from torch import nn
 
 from linreg_scratch import data_iter, linreg, squared_loss, synthetic_data, train
 from linreg_scratch.data import shuffle_order  # the order train draws (int32 on the CPU)
-from linreg_scratch.fast import LinregSGD  # the engine of train(..., fast=True)
+from linreg_scratch.fast import LinregScan, LinregSGD  # the engines of train(..., fast=True)
 from linreg_scratch.loss import mean_loss  # the loss over all the data, as train prints it
 
 THREADS = 2
@@ -122,6 +122,25 @@ def make_strong_floor(features, labels, lr, batch_size, params):
     the difference between the two rows.
     """
     engine = LinregSGD(params, features, labels, batch_size, lr)
+    batch_losses = torch.empty(engine.num_batches, dtype=features.dtype, device=features.device)
+
+    def epoch():
+        engine.run(shuffle_order(len(features), features.device, None), batch_losses)
+        mean_loss(linreg, squared_loss, params, features, labels)
+
+    return epoch
+
+
+def make_scan(features, labels, lr, batch_size, params):
+    """The scan engine alone: each epoch a blocked scan of affine maps, no checks.
+
+    ``linreg_scratch.fast.LinregScan`` (imported, never copied): one batched product
+    makes the affine map of every mini-batch, a blocked prefix scan gives every
+    iterate (see ``linreg_scratch.scan``). ``train(..., fast=True)`` runs it when the
+    cost rule ``linreg_scratch.scan.use_scan`` says it pays, else the strong floor's loop;
+    here it runs whatever the rule says, to show both sides of the rule.
+    """
+    engine = LinregScan(params, features, labels, batch_size, lr)
     batch_losses = torch.empty(engine.num_batches, dtype=features.dtype, device=features.device)
 
     def epoch():
@@ -228,6 +247,11 @@ def run_setting(n, d, batch_size, epochs, rounds, names, device):
         for _ in range(epochs):
             epoch()
 
+    def scan():
+        epoch = make_scan(features, labels, lr, batch_size, fresh_params(d, device))
+        for _ in range(epochs):
+            epoch()
+
     def least_work():
         epoch = make_least_work(features, labels, batch_size, fresh_params(d, device))
         for _ in range(epochs):
@@ -239,6 +263,7 @@ def run_setting(n, d, batch_size, epochs, rounds, names, device):
         "torch.nn loop": torch_nn,
         "weak hand-written floor": weak_floor,
         "strong floor (engine alone)": strong_floor,
+        "scan engine alone": scan,
         "linreg_scratch.train fast=True": ours,
         "linreg_scratch.train (chapter loop)": chapter,
         "tutorial data_iter": tutorial_data_iter_only,
@@ -311,7 +336,13 @@ def sklearn_loops(features, labels, lr):
 
 
 OURS, STRONG = "linreg_scratch.train fast=True", "strong floor (engine alone)"
-TRAIN_LOOPS = [OURS, STRONG, "weak hand-written floor", "least work (no updates)"]
+TRAIN_LOOPS = [
+    OURS,
+    STRONG,
+    "scan engine alone",
+    "weak hand-written floor",
+    "least work (no updates)",
+]
 ALL = [
     *TRAIN_LOOPS,
     "linreg_scratch.train (chapter loop)",
@@ -326,6 +357,8 @@ SETTINGS = [
     # label, n, d, batch, epochs, (rounds of every loop, more of the train loops), loops
     ("tutorial: n=1e3, d=2, batch 10, 3 epochs", 1000, 2, 10, 3, (201, 0), ALL),
     ("n=1e6, d=2, batch 1000", 10**6, 2, 1000, 1, (7, 24), ALL),
+    ("n=1e5, d=2, batch 100", 10**5, 2, 100, 1, (9, 40), TRAIN_LOOPS),
+    ("n=1e6, d=10, batch 1000", 10**6, 10, 1000, 1, (5, 20), TRAIN_LOOPS),
     ("n=1e6, d=100, batch 1000", 10**6, 100, 1000, 1, (5, 16), ALL),
     ("n=1e7, d=10, batch 1000, 1 epoch", 10**7, 10, 1000, 1, (5, 0), TRAIN_LOOPS),
 ]

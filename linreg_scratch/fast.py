@@ -7,6 +7,15 @@ residual ``r = Z @ theta - y``, the gradient is ``Z.T @ r``. So one step is two
 matrix-vector products, ``theta -= lr / m * Z.T @ (Z @ theta - y)``: the same update,
 without building a graph per batch. The tests check that both make the same updates,
 epoch losses and divergence reports, and the benchmark imports :class:`LinregSGD` as it is.
+
+Each step is an affine map of ``theta``, so an epoch can also be computed as a scan of
+those maps (:class:`LinregScan`, :mod:`linreg_scratch.scan`): a few batched calls per
+chunk of batches instead of two calls per batch. :func:`train_fast` takes the scan
+when the measured cost rule :func:`~linreg_scratch.scan.use_scan` says it pays and no
+callback must see the steps one by one (a plain :class:`~linreg_scratch.Trajectory`,
+which only records, is fed the scan's iterates instead). A scanned epoch whose losses
+are not all finite is redone step by step from its start, so a divergence is reported
+(epoch, batch, parameters) exactly as the sequential loop reports it.
 """
 
 from __future__ import annotations
@@ -15,7 +24,7 @@ from collections.abc import Callable, Sequence
 
 import torch
 
-from . import _checks
+from . import _checks, scan
 from .data import shuffle_order
 from .divergence import check_epoch, diverged
 from .loss import mean_loss, squared_loss
@@ -53,21 +62,59 @@ def train_fast(
         _checks.finite_data(features, labels)
     for param in params:
         param.grad = None  # no gradient is computed: none is left from before
-    engine = LinregSGD(params, features, labels, batch_size, lr, weight_decay)
+    n, d = features.shape
+    settings = (params, features, labels, batch_size, lr, weight_decay)
+    trajectory = _plain_trajectory(callback)
+    scanned = (callback is None or trajectory is not None) and scan.use_scan(n, d, batch_size)
+    engine = LinregScan(*settings) if scanned else LinregSGD(*settings)
     batch_losses = torch.empty(engine.num_batches, dtype=features.dtype, device=features.device)
     history: list[float] = []
     for epoch in range(num_epochs):
+        order = shuffle_order(n, features.device, generator)
         on_step = None if callback is None else _bind(callback, epoch)
-        engine.run(shuffle_order(len(features), features.device, generator), batch_losses, on_step)
+        if scanned:
+            start = [p.detach().clone() for p in params]
+            mark = None if trajectory is None else (len(trajectory.steps), len(trajectory.params))
+            engine.run(
+                order, batch_losses, None if trajectory is None else _bind_bulk(trajectory, epoch)
+            )
+        else:
+            engine.run(order, batch_losses, on_step)
         epoch_loss = mean_loss(linreg, squared_loss, params, features, labels)
-        if before is not None and diverged(epoch_loss, batch_losses):
-            _refuse_bad_data(features, labels, params, before)  # the first epoch: the data?
-        check_epoch(epoch, epoch_loss, batch_losses, lr, history, params)
+        bad = diverged(epoch_loss, batch_losses)
+        if bad and scanned:  # the loop's own report: redo the epoch step by step
+            _put_back(params, start)
+            if trajectory is not None:
+                trajectory.rewind(mark)
+            LinregSGD(*settings).run(order, batch_losses, on_step)
+            epoch_loss = mean_loss(linreg, squared_loss, params, features, labels)
+            bad = diverged(epoch_loss, batch_losses)
+        if bad:
+            if before is not None:
+                _refuse_bad_data(features, labels, params, before)  # the first epoch: the data?
+            check_epoch(epoch, epoch_loss, batch_losses, lr, history, params)
         before = None
         history.append(epoch_loss)
         if verbose:
             print(f"epoch {epoch + 1}, loss {epoch_loss:f}")
     return history
+
+
+def _plain_trajectory(callback):
+    """``callback`` if it is a plain Trajectory (it only records), else None."""
+    from .record import Trajectory  # here: record imports train, which imports this module
+
+    return callback if type(callback) is Trajectory else None
+
+
+def _bind_bulk(trajectory, epoch):
+    return lambda first, w, b: trajectory.extend(epoch, first, w, b)
+
+
+def _put_back(params, values) -> None:
+    with torch.no_grad():
+        for param, value in zip(params, values, strict=True):
+            param.copy_(value)
 
 
 def _bind(callback, epoch):
@@ -80,10 +127,9 @@ def _refuse_bad_data(features, labels, params, before) -> None:
     try:
         _checks.finite_data(features, labels)
     except ValueError:
-        with torch.no_grad():
-            for param, (value, grad) in zip(params, before, strict=True):
-                param.copy_(value)
-                param.grad = grad
+        _put_back(params, [value for value, _ in before])
+        for param, (_, grad) in zip(params, before, strict=True):
+            param.grad = grad
         raise
 
 
@@ -200,3 +246,104 @@ class LinregSGD:
                 self._write_back()
                 on_step(k + i, self.params)
                 self._read_params()  # the callback may have changed them
+
+
+class LinregScan:
+    """The epochs of :class:`LinregSGD` computed as a blocked scan of affine maps.
+
+    Same arguments, same :meth:`run` (without ``on_step``: there are no single steps
+    to show), same updates up to rounding: see :mod:`linreg_scratch.scan`. Each chunk
+    of the epoch's order is gathered once as rows ``[X, 1, -y]``; one batched product
+    makes the affine map of every full batch, :func:`~linreg_scratch.scan.blocked_scan`
+    gives every iterate, and one more batched product the residuals of each batch
+    before its step, hence its loss ``sum(r^2 / 2)``. A short last batch takes one
+    ordinary step. The parameters are read at the start of each epoch and written back
+    at its end.
+    """
+
+    def __init__(
+        self, params, features, labels, batch_size: int, lr: float, weight_decay: float = 0.0
+    ) -> None:
+        n, d = features.shape
+        like = {"dtype": features.dtype, "device": features.device}
+        self.w, self.b = (p.detach() for p in params)
+        self.features, self.labels = features, labels.reshape(-1)
+        self.n, self.d, self.batch_size, self.lr = n, d, batch_size, lr
+        self.shrink = 1 - lr * weight_decay
+        self.num_batches = -(-n // batch_size)
+        per_chunk = min(CHUNK_BATCHES, max(1, CHUNK_NUMBERS // ((d + 2) * batch_size)))
+        self.stride = per_chunk * batch_size
+        rows = min(self.stride, n)
+        slots = -(-(rows // batch_size) // scan.BLOCK) * scan.BLOCK
+        self.rows = torch.ones(rows, d + 2, **like)  # [X, 1, -y]: the column of ones stays
+        self.r = torch.empty(rows, **like)
+        self.maps = torch.empty(slots, d + 2, d + 2, **like)
+        self.work = torch.empty_like(self.maps)
+        self.eye = torch.eye(d + 2, **like)
+        self.thetas = torch.empty(slots + 1, d + 2, **like)
+        self.theta = torch.ones(d + 2, **like)  # [w; b; 1]
+        self.theta_w, self.theta_b = self.theta[:d].view_as(self.w), self.theta[d : d + 1]
+        self.diag = torch.full((d + 1,), self.shrink, **like)
+        self.diag[d] = 1  # the bias is not decayed
+
+    def run(self, order: torch.Tensor, batch_losses: torch.Tensor, record=None) -> None:
+        """One epoch in ``order``; ``batch_losses[k]`` gets batch k's loss before its step.
+
+        ``record(first, w, b)``, if given, gets the parameters after steps ``first,
+        first + 1, ...`` once per chunk: ``w: (steps, *w.shape)``, ``b: (steps, *b.shape)``,
+        copies that it may keep but that change nothing here (read only).
+        """
+        d, bs, rows = self.d, self.batch_size, self.rows
+        with torch.no_grad():
+            self.theta_w.copy_(self.w)
+            self.theta_b.copy_(self.b.reshape(1))
+            try:
+                k = 0
+                for start in range(0, self.n, self.stride):
+                    idx = order[start : start + self.stride]
+                    m = len(idx)
+                    torch.index_select(self.features, 0, idx, out=rows[:m, :d])
+                    torch.index_select(self.labels, 0, idx, out=self.r[:m])
+                    torch.neg(self.r[:m], out=rows[:m, d + 1])
+                    full = m // bs
+                    if full:
+                        self._scan(full, batch_losses[k : k + full])
+                        if record is not None:
+                            self._record(record, k, self.thetas[1 : full + 1])
+                        k += full
+                    if m > full * bs:  # the short last batch, divided by its real length
+                        self._step(full * bs, m, batch_losses[k])
+                        if record is not None:
+                            self._record(record, k, self.theta[None])
+                        k += 1
+            finally:
+                self.w.copy_(self.theta_w)
+                self.b.copy_(self.theta_b.view_as(self.b))
+
+    def _record(self, record, first, thetas):
+        kept = thetas[:, : self.d + 1].clone()
+        w = kept[:, : self.d].view(len(kept), *self.w.shape)
+        record(first, w, kept[:, self.d :].view(len(kept), *self.b.shape))
+
+    def _scan(self, full, out):
+        bs, p = self.batch_size, self.d + 2
+        batches = self.rows[: full * bs].view(full, bs, p)
+        slots = -(-full // scan.BLOCK) * scan.BLOCK
+        maps, work, thetas = self.maps[:slots], self.work[:slots], self.thetas[: slots + 1]
+        scan.affine_maps(batches, self.lr / bs, self.diag, maps[:full])
+        maps[full:] = self.eye  # identities fill the last block
+        scan.blocked_scan(maps, self.theta, thetas, work)
+        self.theta.copy_(thetas[full])
+        r = self.r[: full * bs]
+        torch.bmm(batches, thetas[:full, :, None], out=r.view(full, bs, 1))  # Z theta - y
+        # squared, halved, then summed, as squared_loss(...).sum() does (same overflow)
+        torch.sum(r.mul_(r).mul_(0.5).view(full, bs), dim=1, out=out)
+
+    def _step(self, start, stop, out):
+        d, theta = self.d, self.theta
+        Z, r = self.rows[start:stop], self.r[start:stop]
+        torch.mv(Z, theta, out=r)  # Z theta - y
+        if self.shrink != 1:
+            self.theta_w.mul_(self.shrink)
+        theta[: d + 1].addmv_(Z[:, : d + 1].T, r, alpha=-self.lr / (stop - start))
+        torch.sum(r.mul_(r).mul_(0.5), dim=0, out=out)

@@ -53,6 +53,21 @@ class Trajectory:
         self.steps.append((epoch, batch))
         self.params.append([p.detach().clone() for p in params])
 
+    def extend(self, epoch: int, first: int, w: torch.Tensor, b: torch.Tensor) -> None:
+        """Record ``len(w)`` steps at once: batches ``first, first + 1, ...`` of ``epoch``.
+
+        ``w: (steps, *w.shape)`` and ``b: (steps, *b.shape)`` hold the parameters after
+        each step. This is the read-only path by which ``train(..., fast=True)`` hands a
+        plain :class:`Trajectory` (not a subclass: its ``__call__`` could do more) the
+        iterates of a scanned epoch, instead of calling it once per step.
+        """
+        self.steps.extend((epoch, first + i) for i in range(len(w)))
+        self.params.extend([wi, bi] for wi, bi in zip(w.unbind(), b.unbind(), strict=True))
+
+    def rewind(self, mark: tuple[int, int]) -> None:
+        """Forget what was recorded since ``mark = (len(steps), len(params))``."""
+        del self.steps[mark[0] :], self.params[mark[1] :]
+
     def stack(self, index: int) -> torch.Tensor:
         """Parameter ``index`` at every recorded point, stacked along a new first axis."""
         _checks.recorded(self.params)

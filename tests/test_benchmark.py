@@ -43,11 +43,12 @@ def _trained(features, labels, w, b, *, lr, epochs, batch_size, seed):
 
 
 @pytest.mark.parametrize("batch_size", [10, 7, 103])  # last batches of 3, 5 and one batch
-def test_the_strong_floor_makes_the_chapter_loops_updates(small, batch_size):
+@pytest.mark.parametrize("make", ["make_strong_floor", "make_scan"])
+def test_the_strong_floor_and_the_scan_make_the_chapter_loops_updates(small, batch_size, make):
     features, labels = small
     w0, b0 = torch.randn(3, 1), torch.randn(1)
     params = [w0.clone().requires_grad_(), b0.clone().requires_grad_()]
-    epoch = bench.make_strong_floor(features, labels, 0.05, batch_size, params)
+    epoch = getattr(bench, make)(features, labels, 0.05, batch_size, params)
     torch.manual_seed(5)
     for _ in range(3):
         epoch()
@@ -88,7 +89,7 @@ def test_the_tutorial_loop_is_sgd_in_pythons_shuffled_order(small):
     torch.testing.assert_close(b.detach(), eb.float(), rtol=1e-4, atol=1e-5)
 
 
-@pytest.mark.parametrize("loop", ["least work", "strong floor"])
+@pytest.mark.parametrize("loop", ["least work", "strong floor", "scan"])
 def test_the_loops_read_every_row_once_in_trains_order(small, monkeypatch, loop):
     # The same order as train: the same numbers, drawn as train draws them (int32 here).
     features, labels = small
@@ -104,6 +105,8 @@ def test_the_loops_read_every_row_once_in_trains_order(small, monkeypatch, loop)
     params = [torch.zeros(3, 1, requires_grad=True), torch.zeros(1, requires_grad=True)]
     if loop == "least work":
         epoch = bench.make_least_work(features, labels, 10, params)
+    elif loop == "scan":
+        epoch = bench.make_scan(features, labels, 0.05, 10, params)
     else:
         epoch = bench.make_strong_floor(features, labels, 0.05, 10, params)
     torch.manual_seed(4)
