@@ -26,11 +26,11 @@ from .optim import sgd
 from .penalty import l2_penalty
 from .plot import Animator, network_diagram, plot_training, set_figsize, use_svg_display
 from .polynomial import polynomial_data, polynomial_features
-from .record import Trajectory
 from .scaling import standardize, unscale
 from .solve import closed_form
 from .timer import Timer
 from .train import train
+from .trajectory import Trajectory
 from .tuning import Sweep, sweep
 
 __version__ = "0.1.0"

@@ -12,8 +12,8 @@ from .data import synthetic_data
 from .lang import get_language, text
 from .loss import squared_loss
 from .model import init_params, linreg
-from .record import Trajectory
 from .train import train
+from .trajectory import Trajectory
 
 TRUE_W, TRUE_B = list(tutorial.TRUE_W), tutorial.TRUE_B
 #: Bounds that keep the data in memory: N * D float32 values (400 MB at most).

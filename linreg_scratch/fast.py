@@ -29,6 +29,7 @@ from .data import shuffle_order
 from .divergence import check_epoch, diverged
 from .loss import mean_loss, squared_loss
 from .model import linreg
+from .trajectory import Trajectory
 
 #: The engine gathers the shuffled data a chunk at a time: at most this many
 #: batches, and at most this many numbers (4 MB in float32), per chunk.
@@ -102,8 +103,6 @@ def train_fast(
 
 def _plain_trajectory(callback):
     """``callback`` if it is a plain Trajectory (it only records), else None."""
-    from .record import Trajectory  # here: record imports train, which imports this module
-
     return callback if type(callback) is Trajectory else None
 
 

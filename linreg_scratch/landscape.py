@@ -11,8 +11,9 @@ import torch
 from . import _checks
 from .figure import new_figure, save_figure
 from .lang import text
-from .record import Trajectory, record_run
+from .record import record_run
 from .solve import closed_form
+from .trajectory import Trajectory
 from .tutorial import BATCH_SIZE, LR, NUM_EPOCHS
 
 if TYPE_CHECKING:

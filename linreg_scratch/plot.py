@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-    from .record import Trajectory
+    from .trajectory import Trajectory
 
 
 def use_svg_display() -> None:
