@@ -20,6 +20,26 @@ def _ridge_numpy(features, labels, lam):
     return np.linalg.solve(Xc.T @ Xc / n + lam * np.eye(2), Xc.T @ yc / n)
 
 
+@pytest.fixture
+def contour_sets(monkeypatch):
+    """Every ContourSet the figure makes, in order (matplotlib < 3.8 keeps them out of
+    ``ax.collections``, so they are caught where they are made)."""
+    from matplotlib.axes import Axes
+
+    made = []
+
+    def catching(draw):
+        def catch(self, *args, **kwargs):
+            made.append(draw(self, *args, **kwargs))
+            return made[-1]
+
+        return catch
+
+    monkeypatch.setattr(Axes, "contour", catching(Axes.contour))
+    monkeypatch.setattr(Axes, "contourf", catching(Axes.contourf))
+    return made
+
+
 def _line(ax, label):
     return next(line for line in ax.get_lines() if line.get_label() == label)
 
@@ -70,14 +90,14 @@ def test_sgd_with_decay_ends_at_that_lambdas_ridge_point(data):
     assert np.abs(end - want).max() > 0.5
 
 
-def test_the_penalty_circles_pass_through_the_marked_points_and_the_view_holds_all(data):
+def test_the_penalty_circles_pass_through_the_marked_points_and_the_view_holds_all(
+    data, contour_sets
+):
     features, labels = data
     fig = plot_weight_decay_path(features, labels, weight_decays=[0.3, 2])
     ax = fig.axes[0]
     radii = sorted(np.linalg.norm(_ridge_numpy(features, labels, lam)) for lam in [0.3, 2])
-    dashed = [c for c in ax.collections if "dashed" in str(c.get_linestyle()) or
-              any(d[1] is not None for d in c.get_linestyle())]  # fmt: skip
-    circles = [c for c in dashed if hasattr(c, "levels")]
+    circles = [c for c in contour_sets if not c.filled and "dashed" in str(c.linestyles)]
     assert len(circles) == 1 and list(circles[0].levels) == pytest.approx(radii, rel=1e-4)
     (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
     assert x1 - x0 == pytest.approx(y1 - y0)  # a square view: one unit is one unit
@@ -85,12 +105,12 @@ def test_the_penalty_circles_pass_through_the_marked_points_and_the_view_holds_a
         assert x0 < w[0] < x1 and y0 < w[1] < y1
 
 
-def test_the_contours_are_the_loss_with_the_best_bias(data, tmp_path):
+def test_the_contours_are_the_loss_with_the_best_bias(data, tmp_path, contour_sets):
     features, labels = data
     fig = plot_weight_decay_path(features, labels, tmp_path / "path.svg")
     assert (tmp_path / "path.svg").stat().st_size > 5000
     ax = fig.axes[0]
-    shade = next(c for c in ax.collections if getattr(c, "filled", False))
+    (shade,) = [c for c in contour_sets if c.filled]
     # the same grid, each point's loss with its own best bias b = mean(y - X w), in numpy
     X, y = features.double().numpy(), labels.double().numpy().reshape(-1)
     W1, W2 = np.meshgrid(np.linspace(*ax.get_xlim(), 161), np.linspace(*ax.get_ylim(), 161))
