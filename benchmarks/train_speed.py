@@ -121,14 +121,7 @@ def make_strong_floor(features, labels, lr, batch_size, params):
     train's argument checks, divergence check or printing: what train adds on top is
     the difference between the two rows.
     """
-    engine = LinregSGD(params, features, labels, batch_size, lr)
-    batch_losses = torch.empty(engine.num_batches, dtype=features.dtype, device=features.device)
-
-    def epoch():
-        engine.run(shuffle_order(len(features), features.device, None), batch_losses)
-        mean_loss(linreg, squared_loss, params, features, labels)
-
-    return epoch
+    return _bare_epochs(LinregSGD, features, labels, lr, batch_size, params)
 
 
 def make_scan(features, labels, lr, batch_size, params):
@@ -140,7 +133,12 @@ def make_scan(features, labels, lr, batch_size, params):
     cost rule ``linreg_scratch.scan.use_scan`` says it pays, else the strong floor's loop;
     here it runs whatever the rule says, to show both sides of the rule.
     """
-    engine = LinregScan(params, features, labels, batch_size, lr)
+    return _bare_epochs(LinregScan, features, labels, lr, batch_size, params)
+
+
+def _bare_epochs(engine_class, features, labels, lr, batch_size, params):
+    """An epoch of ``engine_class`` (an engine of ``fast.py``) and the loss train prints."""
+    engine = engine_class(params, features, labels, batch_size, lr)
     batch_losses = torch.empty(engine.num_batches, dtype=features.dtype, device=features.device)
 
     def epoch():

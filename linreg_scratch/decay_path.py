@@ -16,7 +16,7 @@ import torch
 
 from . import _checks
 from .figure import new_figure, save_figure
-from .landscape import _quadratic_loss, draw_contours
+from .landscape import _quadratic_loss, draw_contours, landscape_inputs
 from .lang import text
 from .record import record_run
 from .solve import closed_form
@@ -68,11 +68,7 @@ def plot_weight_decay_path(
     """
     import numpy as np
 
-    _checks.examples(features, labels)
-    _checks.two_features(features, "a loss landscape")
-    features, labels = features.detach(), labels.detach()
-    if path is not None:
-        path = _checks.figure_path("path", path)
+    features, labels, path = landscape_inputs(features, labels, path)
     weight_decay = _checks.scalar("weight_decay", weight_decay, float, low=0)
     marked = (
         list(MARKED)

@@ -51,11 +51,7 @@ def plot_loss_landscape(
     >>> features, labels = synthetic_data([2, -3.4], 4.2, 1000)
     >>> fig = plot_loss_landscape(features, labels, lr=1.5)  # doctest: +SKIP
     """
-    _checks.examples(features, labels)
-    _checks.two_features(features, "a loss landscape")
-    features, labels = features.detach(), labels.detach()
-    if path is not None:
-        path = _checks.figure_path("path", path)
+    features, labels, path = landscape_inputs(features, labels, path)
     if trajectory is not None:
         trajectory = _checks.w_path("trajectory", trajectory)
     generator = _checks.generator("generator", generator)
@@ -159,6 +155,17 @@ def draw_loss_landscape(
         fontsize=9,
     )
     ax.legend(loc="lower left", fontsize=7, framealpha=0.8)
+
+
+def landscape_inputs(features, labels, path) -> tuple[torch.Tensor, torch.Tensor, str | None]:
+    """Check the data (two features) and the figure's path of a picture over ``(w1, w2)``.
+
+    Returns the data detached (a picture, not a graph) and the checked path.
+    """
+    _checks.examples(features, labels)
+    _checks.two_features(features, "a loss landscape")
+    checked = None if path is None else _checks.figure_path("path", path)
+    return features.detach(), labels.detach(), checked
 
 
 def draw_contours(ax: Axes, W1, W2, loss, label: str) -> None:
