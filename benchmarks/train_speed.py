@@ -30,7 +30,6 @@ from torch import nn
 from linreg_scratch import data_iter, linreg, squared_loss, synthetic_data, train
 from linreg_scratch.data import shuffle_order  # the order train draws (int32 on the CPU)
 from linreg_scratch.fast import LinregScan, LinregSGD  # the engines of train(..., fast=True)
-from linreg_scratch.loss import mean_loss  # the loss over all the data, as train prints it
 
 THREADS = 2
 
@@ -143,7 +142,7 @@ def _bare_epochs(engine_class, features, labels, lr, batch_size, params):
 
     def epoch():
         engine.run(shuffle_order(len(features), features.device, None), batch_losses)
-        mean_loss(linreg, squared_loss, params, features, labels)
+        engine.epoch_loss()
 
     return epoch
 
@@ -153,8 +152,9 @@ def make_least_work(features, labels, batch_size, params):
 
     Draw the epoch's order, read every example once in that order (gathered a chunk
     at a time into the engine's own buffers) and compute the loss on the whole data set
-    that the chapter prints after each epoch. Every loop that shuffles each epoch and
-    reports that loss does this much, and its updates on top.
+    that the chapter prints after each epoch, as train's fast engine computes it. Every
+    loop that shuffles each epoch and reports that loss does this much, and its updates
+    on top.
     """
     engine = LinregSGD(params, features, labels, batch_size, 0.0)
     n, d = features.shape
@@ -166,7 +166,7 @@ def make_least_work(features, labels, batch_size, params):
             m = len(idx)
             torch.index_select(engine.features, 0, idx, out=engine.Z[:m, :d])
             torch.index_select(engine.labels, 0, idx, out=engine.y[:m])
-        mean_loss(linreg, squared_loss, params, features, labels)
+        engine.epoch_loss()
 
     return epoch
 

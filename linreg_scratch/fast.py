@@ -27,14 +27,18 @@ import torch
 from . import _checks, scan
 from .data import shuffle_order
 from .divergence import check_epoch, diverged
-from .loss import mean_loss, squared_loss
-from .model import linreg
 from .trajectory import Trajectory
 
 #: The engine gathers the shuffled data a chunk at a time: at most this many
 #: batches, and at most this many numbers (4 MB in float32), per chunk.
 CHUNK_BATCHES = 256
 CHUNK_NUMBERS = 1 << 20
+#: The scan gathers its rows in parts of at most CHUNK_NUMBERS numbers (or one batch),
+#: as the loop does, but scans up to SCAN_CHUNK_BATCHES batches together, their maps at
+#: most SCAN_MAPS_NUMBERS numbers: each of its batched calls costs about the same for
+#: 1024 small maps as for 256 (the call, not the arithmetic, dominates).
+SCAN_CHUNK_BATCHES = 1024
+SCAN_MAPS_NUMBERS = 1 << 20
 
 
 def train_fast(
@@ -81,14 +85,15 @@ def train_fast(
             )
         else:
             engine.run(order, batch_losses, on_step)
-        epoch_loss = mean_loss(linreg, squared_loss, params, features, labels)
+        epoch_loss = engine.epoch_loss()
         bad = diverged(epoch_loss, batch_losses)
         if bad and scanned:  # the loop's own report: redo the epoch step by step
             _put_back(params, start)
             if trajectory is not None:
                 trajectory.rewind(mark)
-            LinregSGD(*settings).run(order, batch_losses, on_step)
-            epoch_loss = mean_loss(linreg, squared_loss, params, features, labels)
+            loop = LinregSGD(*settings)
+            loop.run(order, batch_losses, on_step)
+            epoch_loss = loop.epoch_loss()
             bad = diverged(epoch_loss, batch_losses)
         if bad:
             if before is not None:
@@ -130,6 +135,24 @@ def _refuse_bad_data(features, labels, params, before) -> None:
         for param, (_, grad) in zip(params, before, strict=True):
             param.grad = grad
         raise
+
+
+def epoch_loss(features, labels, w, b, buffer) -> float:
+    """The loss over all the data that ``train`` prints: ``mean((X w + b - y)^2 / 2)``.
+
+    ``features: (n, d)``, ``labels: (n,)``, ``w: (d,)``, ``b: (1,)``; ``buffer: (rows,)``
+    holds the residuals of ``rows`` examples at a time, so nothing of size ``n`` is
+    allocated (``mean_loss`` makes four such temporaries, which at a million rows costs
+    more than the arithmetic). Each chunk's ``r^2 / 2`` is summed in the data's dtype and
+    the sums added in it too, so the loss overflows to inf where ``mean_loss``'s does.
+    """
+    n, rows = len(features), len(buffer)
+    total = torch.zeros((), dtype=features.dtype, device=features.device)
+    for start in range(0, n, rows):
+        r = buffer[: min(rows, n - start)]
+        torch.addmv(labels[start : start + rows], features[start : start + rows], w, beta=-1, out=r)
+        total += r.add_(b).mul_(r).mul_(0.5).sum()
+    return float(total) / n
 
 
 class LinregSGD:
@@ -215,6 +238,11 @@ class LinregSGD:
             finally:
                 self._write_back()
 
+    def epoch_loss(self) -> float:
+        """The loss over all the data at the current parameters (:func:`epoch_loss`)."""
+        with torch.no_grad():
+            return epoch_loss(self.features, self.labels, self.w.reshape(-1), self.b, self.r)
+
     def _losses(self, start, stop, out):
         """``out[i] = sum(r^2 / 2)`` over batch i of rows ``start:stop`` of ``r``.
 
@@ -251,13 +279,15 @@ class LinregScan:
     """The epochs of :class:`LinregSGD` computed as a blocked scan of affine maps.
 
     Same arguments, same :meth:`run` (without ``on_step``: there are no single steps
-    to show), same updates up to rounding: see :mod:`linreg_scratch.scan`. Each chunk
-    of the epoch's order is gathered once as rows ``[X, 1, -y]``; one batched product
-    makes the affine map of every full batch, :func:`~linreg_scratch.scan.blocked_scan`
-    gives every iterate, and one more batched product the residuals of each batch
-    before its step, hence its loss ``sum(r^2 / 2)``. A short last batch takes one
-    ordinary step. The parameters are read at the start of each epoch and written back
-    at its end.
+    to show), same updates up to rounding: see :mod:`linreg_scratch.scan`. The epoch's
+    order is read a chunk of up to :data:`SCAN_CHUNK_BATCHES` batches at a time. Each
+    chunk is gathered in parts, as rows ``[X, 1, y]``, and one batched product per part
+    makes the Gram matrix of every full batch; from those, one batched call makes all
+    the chunk's affine maps (:func:`~linreg_scratch.scan.affine_maps`),
+    :func:`~linreg_scratch.scan.blocked_scan` gives every iterate, and each batch's loss
+    before its step is read off its Gram matrix (:func:`~linreg_scratch.scan.batch_losses`).
+    A short last batch takes one ordinary step. The parameters are read at the start of
+    each epoch and written back at its end.
     """
 
     def __init__(
@@ -270,17 +300,21 @@ class LinregScan:
         self.n, self.d, self.batch_size, self.lr = n, d, batch_size, lr
         self.shrink = 1 - lr * weight_decay
         self.num_batches = -(-n // batch_size)
-        per_chunk = min(CHUNK_BATCHES, max(1, CHUNK_NUMBERS // ((d + 2) * batch_size)))
-        self.stride = per_chunk * batch_size
-        rows = min(self.stride, n)
-        slots = -(-(rows // batch_size) // scan.BLOCK) * scan.BLOCK
-        self.rows = torch.ones(rows, d + 2, **like)  # [X, 1, -y]: the column of ones stays
+        # a chunk: the batches scanned together; a part: the rows gathered at a time
+        p = d + 2
+        per_chunk = min(SCAN_CHUNK_BATCHES, max(1, SCAN_MAPS_NUMBERS // (p * p)))
+        per_part = min(per_chunk, max(1, CHUNK_NUMBERS // (p * batch_size)))
+        self.stride, self.part = per_chunk * batch_size, per_part * batch_size
+        slots = -(-min(per_chunk, n // batch_size) // scan.BLOCK) * scan.BLOCK
+        rows = min(self.part, n)
+        self.rows = torch.ones(rows, p, **like)  # [X, 1, y]: the column of ones stays
         self.r = torch.empty(rows, **like)
-        self.maps = torch.empty(slots, d + 2, d + 2, **like)
-        self.work = torch.empty_like(self.maps)
-        self.eye = torch.eye(d + 2, **like)
-        self.thetas = torch.empty(slots + 1, d + 2, **like)
-        self.theta = torch.ones(d + 2, **like)  # [w; b; 1]
+        self.gram = torch.empty(slots, p, p, **like)
+        self.maps = torch.empty_like(self.gram)
+        self.work = torch.empty_like(self.gram)
+        self.eye = torch.eye(p, **like)
+        self.thetas = torch.empty(slots + 1, p, **like)
+        self.theta = torch.ones(p, **like)  # [w; b; 1]
         self.theta_w, self.theta_b = self.theta[:d].view_as(self.w), self.theta[d : d + 1]
         self.diag = torch.full((d + 1,), self.shrink, **like)
         self.diag[d] = 1  # the bias is not decayed
@@ -292,7 +326,7 @@ class LinregScan:
         first + 1, ...`` once per chunk: ``w: (steps, *w.shape)``, ``b: (steps, *b.shape)``,
         copies that it may keep but that change nothing here (read only).
         """
-        d, bs, rows = self.d, self.batch_size, self.rows
+        bs = self.batch_size
         with torch.no_grad():
             self.theta_w.copy_(self.w)
             self.theta_b.copy_(self.b.reshape(1))
@@ -301,9 +335,8 @@ class LinregScan:
                 for start in range(0, self.n, self.stride):
                     idx = order[start : start + self.stride]
                     m = len(idx)
-                    torch.index_select(self.features, 0, idx, out=rows[:m, :d])
-                    torch.index_select(self.labels, 0, idx, out=self.r[:m])
-                    torch.neg(self.r[:m], out=rows[:m, d + 1])
+                    for first in range(0, m, self.part):  # gather, and the Gram matrices
+                        self._gather(idx[first : first + self.part], first // bs)
                     full = m // bs
                     if full:
                         self._scan(full, batch_losses[k : k + full])
@@ -311,7 +344,8 @@ class LinregScan:
                             self._record(record, k, self.thetas[1 : full + 1])
                         k += full
                     if m > full * bs:  # the short last batch, divided by its real length
-                        self._step(full * bs, m, batch_losses[k])
+                        short = full * bs - first  # its first row in the last part gathered
+                        self._step(short, m - first, batch_losses[k])
                         if record is not None:
                             self._record(record, k, self.theta[None])
                         k += 1
@@ -319,30 +353,43 @@ class LinregScan:
                 self.w.copy_(self.theta_w)
                 self.b.copy_(self.theta_b.view_as(self.b))
 
+    def epoch_loss(self) -> float:
+        """The loss over all the data at the current parameters (:func:`epoch_loss`)."""
+        with torch.no_grad():
+            return epoch_loss(self.features, self.labels, self.w.reshape(-1), self.b, self.r)
+
     def _record(self, record, first, thetas):
         kept = thetas[:, : self.d + 1].clone()
         w = kept[:, : self.d].view(len(kept), *self.w.shape)
         record(first, w, kept[:, self.d :].view(len(kept), *self.b.shape))
 
+    def _gather(self, idx, slot):
+        """Rows ``idx`` into ``rows`` as ``[X, 1, y]``; the Gram matrix of each full batch
+        into ``gram[slot], gram[slot + 1], ...``."""
+        d, bs, p, rows = self.d, self.batch_size, self.d + 2, self.rows
+        m = len(idx)
+        torch.index_select(self.features, 0, idx, out=rows[:m, :d])
+        torch.index_select(self.labels, 0, idx, out=rows[:m, d + 1])
+        full = m // bs
+        if full:
+            batches = rows[: full * bs].view(full, bs, p)
+            torch.bmm(batches.transpose(1, 2), batches, out=self.gram[slot : slot + full])
+
     def _scan(self, full, out):
-        bs, p = self.batch_size, self.d + 2
-        batches = self.rows[: full * bs].view(full, bs, p)
+        bs = self.batch_size
         slots = -(-full // scan.BLOCK) * scan.BLOCK
-        maps, work, thetas = self.maps[:slots], self.work[:slots], self.thetas[: slots + 1]
-        scan.affine_maps(batches, self.lr / bs, self.diag, maps[:full])
+        gram, maps, thetas = self.gram[:full], self.maps[:slots], self.thetas[: slots + 1]
+        scan.affine_maps(gram, self.lr / bs, self.diag, maps[:full])
         maps[full:] = self.eye  # identities fill the last block
-        scan.blocked_scan(maps, self.theta, thetas, work)
+        scan.blocked_scan(maps, self.theta, thetas, self.work[:slots])
         self.theta.copy_(thetas[full])
-        r = self.r[: full * bs]
-        torch.bmm(batches, thetas[:full, :, None], out=r.view(full, bs, 1))  # Z theta - y
-        # squared, halved, then summed, as squared_loss(...).sum() does (same overflow)
-        torch.sum(r.mul_(r).mul_(0.5).view(full, bs), dim=1, out=out)
+        scan.batch_losses(gram, thetas[:full], out)
 
     def _step(self, start, stop, out):
         d, theta = self.d, self.theta
-        Z, r = self.rows[start:stop], self.r[start:stop]
-        torch.mv(Z, theta, out=r)  # Z theta - y
+        rows, r = self.rows[start:stop], self.r[start:stop]
+        torch.addmv(rows[:, d + 1], rows[:, : d + 1], theta[: d + 1], beta=-1, out=r)  # Z theta - y
         if self.shrink != 1:
             self.theta_w.mul_(self.shrink)
-        theta[: d + 1].addmv_(Z[:, : d + 1].T, r, alpha=-self.lr / (stop - start))
+        theta[: d + 1].addmv_(rows[:, : d + 1].T, r, alpha=-self.lr / (stop - start))
         torch.sum(r.mul_(r).mul_(0.5), dim=0, out=out)

@@ -11,16 +11,22 @@ shrinks ``w``, never ``b``). Written as a ``(d + 2) x (d + 2)`` matrix
 ``M_K ... M_2 M_1``, and every iterate is one of its prefixes. Matrix products are
 associative, so the prefixes need not be taken one after the other.
 
-:func:`affine_maps` builds all the ``M_k`` of a chunk of batches with one batched
-product: the rows are kept as ``[X, 1, -y]``, whose Gram matrix holds ``Z^T Z`` and
-``-Z^T y`` at once. :func:`blocked_scan` then takes the prefixes with a *blocked*
-scan: the batches are cut into blocks of :data:`BLOCK`; inside every block the
-prefix products come from a Hillis-Steele scan, all blocks at once (``log2(BLOCK)``
-batched products); between blocks it goes on sequentially, one matrix-vector
-product per block. Each iterate is thus a product of at most :data:`BLOCK` maps
-applied to a sequentially computed block start, so its rounding stays that of
-``BLOCK`` steps on top of the loop's own, however long the epoch is (a scan over
-the whole epoch would multiply up to ``K`` maps together).
+:func:`affine_maps` builds the ``M_k`` of a chunk of batches from their Gram matrices,
+all made by one batched product: each batch's rows are kept as ``[X, 1, y]``, whose
+Gram matrix holds ``Z^T Z`` and ``Z^T y`` at once (and ``y^T y``, so that
+:func:`batch_losses` reads each batch's loss off it without touching its rows again).
+:func:`blocked_scan` then takes the prefixes with a *blocked* scan: the batches are
+cut into blocks of :data:`BLOCK`; inside every block the prefix products come from a
+Hillis-Steele scan, all blocks at once (``log2(BLOCK)`` batched products); between
+blocks it goes on sequentially, one matrix-vector product per block. Each iterate is
+thus a product of at most :data:`BLOCK` maps applied to a sequentially computed block
+start, so its rounding stays that of ``BLOCK`` steps on top of the loop's own, however
+long the epoch is (a scan over the whole epoch would multiply up to ``K`` maps together).
+
+Per batch of ``m`` rows the loop makes two calls that read the rows twice; the scan
+makes a share of a few batched calls, but its Gram matrices cost ``m (d + 2)^2``
+multiply-adds against the loop's ``2 m (d + 1)``. So it pays for many batches of few
+features, and :func:`use_scan` says where, from measurements.
 """
 
 from __future__ import annotations
@@ -31,58 +37,76 @@ import torch
 BLOCK = 16
 
 #: The cost rule, measured on this project's 2-core machine (torch 2.13 CPU, 2 threads,
-#: float32), the engines alone, interleaved, median ms per epoch (15-300 repeats), once
-#: at a load average of about 1.5 ("quiet") and once at about 4-5 ("loaded": other
-#: engineers' jobs on the same 2 cores):
+#: float32): the two engines alone, interleaved, median over 5-100 epochs of the ratio
+#: scan / loop, once on a quiet machine and once with a busy loop on one of the 2 cores
+#: ("loaded"); "batches" is n // batch:
 #:
-#:   n     d    batch  batches  quiet: loop  scan   ratio   loaded: loop  scan   ratio
-#:   1e3   2    1      1000                                  12.9    10.6   0.82
-#:   1e3   2    10     100      0.51   0.47   0.92           0.54    0.52   0.98
-#:   1e3   2    16     63                                    0.40    0.51   1.28
-#:   1e3   2    25     40       0.25   0.40   1.62
-#:   1e3   2    50     20       0.23   0.47   2.05
-#:   1e3   30   10     100                                   0.78    33.4   43
-#:   1e4   2    10     1000                                  29.1    93.9   3.2
-#:   1e4   2    100    100      0.92   0.92   0.99
-#:   1e5   2    100    1000     5.63   3.94   0.70           65.1    187    2.9
-#:   1e6   2    1000   1000     38.4   38.8   1.01           369     476    1.29
-#:   1e6   10   1000   1000     57.0   70.4   1.23           352     492    1.40
-#:   1e5   30   100    1000     11.6   19.3   1.67
-#:   1e6   100  1000   1000                                  (the Gram matrices: 1.9, quiet)
+#:   n     batch  batches   d=1    d=2    d=4    d=10   d=20   d=30    (quiet / loaded)
+#:   1e3   1      1000      0.20   0.22   0.27   0.35   0.76   1.43
+#:                          0.22   0.59   0.69   0.85   1.94   3.22
+#:   1e3   10     100       0.84   0.94   1.14   1.04   1.68   2.04
+#:                          0.85   0.95   1.20   1.13   1.75   2.65
+#:   1e3   100    10        2.87   2.87   2.99   3.00   3.53   3.82
+#:   1e4   10     1000      0.21   0.23   0.29   0.34   0.91   1.02
+#:                          0.35   0.58   0.63   0.74   1.08
+#:   1e4   100    100       0.86   0.94   1.14   1.03   1.42   1.65
+#:                          0.96   1.03   1.19   1.09   1.63
+#:   1e5   100    1000      0.29   0.33   0.41   0.48   0.90   1.11
+#:   1e5   1000   100       0.90   0.97   1.16   1.06   1.52   1.36
+#:   1e6   100    10000     0.29   0.41   0.52   0.62   1.02   1.19
+#:   1e6   1000   1000      0.65   0.68   0.89   0.94   1.23   1.22
 #:
-#: The scan saves two calls per batch but its ops on a chunk are large enough for
-#: torch to split them over the 2 threads; on a shared machine a descheduled thread
-#: then stalls every such op, which the loop's small per-batch ops never are. So the
-#: rule keeps the scan where it won in both states: an epoch of at least 64 batches of
-#: few features whose rows, ``n * (d + 2)`` numbers, stay under 2**15 (torch's grain
-#: for splitting an op): the tutorial's size, where ``explore`` and ``sweep`` train.
-SCAN_MAX_D = 4
+#: A batch costs the loop two calls; the scan a share of about 30 calls per chunk plus
+#: its Gram matrix, ``m (d + 2)^2`` multiply-adds. So the scan wins with many batches
+#: of few features: from about 500 batches up to 10 features, and at about 100
+#: batches (the tutorial's 1000 rows in batches of 10) only up to 2; below 64 batches
+#: its calls cost more than the loop's.
 SCAN_MIN_BATCHES = 64
-SCAN_MAX_NUMBERS = 1 << 15
+SCAN_MANY_BATCHES = 512
+SCAN_MAX_D = 10
+SCAN_MAX_D_FEW_BATCHES = 2
 
 
 def use_scan(n: int, d: int, batch_size: int) -> bool:
     """The cost rule: does the scan beat the sequential loop for ``n`` rows of ``d`` features?
 
-    True when ``d <= SCAN_MAX_D``, an epoch has at least ``SCAN_MIN_BATCHES`` full
-    batches and ``n * (d + 2) <= SCAN_MAX_NUMBERS``; the measurements behind it are
-    in this module's comments.
+    With ``K = n // batch_size`` full batches: True when ``K >= SCAN_MANY_BATCHES`` and
+    ``d <= SCAN_MAX_D``, or ``K >= SCAN_MIN_BATCHES`` and ``d <= SCAN_MAX_D_FEW_BATCHES``.
+    The measurements behind it are in this module's comments.
     """
-    small = n * (d + 2) <= SCAN_MAX_NUMBERS
-    return d <= SCAN_MAX_D and n // batch_size >= SCAN_MIN_BATCHES and small
+    batches = n // batch_size
+    if batches >= SCAN_MANY_BATCHES:
+        return d <= SCAN_MAX_D
+    return batches >= SCAN_MIN_BATCHES and d <= SCAN_MAX_D_FEW_BATCHES
 
 
-def affine_maps(rows: torch.Tensor, step: float, diag: torch.Tensor, out: torch.Tensor) -> None:
+def affine_maps(gram: torch.Tensor, step: float, diag: torch.Tensor, out: torch.Tensor) -> None:
     """``out[k] = [[C - step Z_k^T Z_k, step Z_k^T y_k], [0, 1]]`` for every batch k.
 
-    ``rows: (K, m, d + 2)`` holds each batch as ``[X, 1, -y]``; ``diag: (d + 1,)`` is
-    ``C``'s diagonal; ``out: (K, d + 2, d + 2)``. One batched product gives
-    ``[Z, -y]^T [Z, -y]``, whose top-left block is ``Z^T Z`` and last column ``-Z^T y``.
+    ``gram: (K, d + 2, d + 2)`` holds each batch's ``[Z, y]^T [Z, y]`` (rows ``[X, 1, y]``),
+    whose top-left block is ``Z^T Z`` and last column ``Z^T y``; ``diag: (d + 1,)`` is
+    ``C``'s diagonal; ``out``: like ``gram``.
     """
-    torch.bmm(rows.transpose(1, 2), rows, out=out)
-    out.mul_(-step)
+    torch.mul(gram, -step, out=out)
+    out[:, :-1, -1].neg_()  # step Z^T y
     out[:, -1].zero_()[:, -1] = 1  # the last row: [0, ..., 0, 1]
     out.diagonal(dim1=1, dim2=2)[:, :-1].add_(diag)
+
+
+def batch_losses(gram: torch.Tensor, thetas: torch.Tensor, out: torch.Tensor) -> None:
+    """``out[k] = u_k^T G_k u_k / 2`` with ``u_k = [w_k; b_k; -1]``: batch k's loss at ``theta_k``.
+
+    ``gram: (K, p, p)`` as in :func:`affine_maps`; ``thetas: (K, p)``, each ``[w; b; 1]``.
+    Each row ``[x, 1, y]`` of the batch dotted with ``u`` is its residual
+    ``x w + b - y``, so the quadratic form is ``sum(r^2) / 2``, the loss of the batch,
+    without touching its rows again. It is exact in exact arithmetic; in floats its
+    error is relative to the size of the terms (``x w``, ``y``), not of the residuals,
+    which is enough for what the losses are read for: whether they stay finite.
+    """
+    u = thetas.clone()
+    u[:, -1] = -1
+    gu = torch.bmm(gram, u.unsqueeze(2)).squeeze(2)
+    torch.sum(gu.mul_(u), dim=1, out=out).mul_(0.5)
 
 
 def blocked_scan(maps: torch.Tensor, start: torch.Tensor, out: torch.Tensor, work: torch.Tensor):
@@ -107,11 +131,12 @@ def blocked_scan(maps: torch.Tensor, start: torch.Tensor, out: torch.Tensor, wor
     # a[j, i] is now the product of maps 0..j of block i
     starts = torch.empty(blocks, p, dtype=maps.dtype, device=maps.device)
     starts[0] = start
+    totals, rows = a[-1].unbind(), starts.unbind()  # the views made in two calls, not 2 per block
     for i in range(blocks - 1):  # sequential between blocks
-        torch.mv(a[-1, i], starts[i], out=starts[i + 1])
+        torch.mv(totals[i], rows[i], out=rows[i + 1])
     out[0] = start
     inside = out[1:].view(blocks, BLOCK, p).transpose(0, 1)  # inside[j, i]: after map j of i
-    torch.sum(a * starts[:, None, :], dim=-1, out=inside)
+    inside.copy_(torch.matmul(a, starts.unsqueeze(-1)).squeeze(-1))
 
 
 def _flat(x: torch.Tensor) -> torch.Tensor:

@@ -56,22 +56,40 @@ def test_every_iterate_of_the_blocked_scan_is_the_replays(dtype, weight_decay, n
     order = torch.randperm(n, generator=gen)
     full = n // batch_size
     idx = order[: full * batch_size]
-    rows = torch.cat([X[idx], torch.ones(len(idx), 1, dtype=dtype), -y[idx, None]], 1)
+    rows = torch.cat([X[idx], torch.ones(len(idx), 1, dtype=dtype), y[idx, None]], 1)
     lr, p = 0.05, d + 2
     slots = -(-full // scan.BLOCK) * scan.BLOCK
     assert slots >= 2 * scan.BLOCK  # sequential between blocks is exercised too
     maps = torch.eye(p, dtype=dtype).repeat(slots, 1, 1)
     diag = torch.full((d + 1,), 1 - lr * weight_decay, dtype=dtype)
     diag[d] = 1
-    scan.affine_maps(rows.view(full, batch_size, p), lr / batch_size, diag, maps[:full])
+    batches = rows.view(full, batch_size, p)
+    gram = torch.bmm(batches.transpose(1, 2), batches)
+    scan.affine_maps(gram, lr / batch_size, diag, maps[:full])
     theta0 = torch.randn(d + 1, generator=gen, dtype=dtype)
     out = torch.empty(slots + 1, p, dtype=dtype)
     scan.blocked_scan(maps, torch.cat([theta0, torch.ones(1, dtype=dtype)]), out, maps.clone())
-    expected, _ = _replay(X, y, theta0, lr, batch_size, order[: full * batch_size], weight_decay)
+    expected, losses = _replay(X, y, theta0, lr, batch_size, idx, weight_decay)
     tol = {"rtol": 1e-5, "atol": 1e-5} if dtype == torch.float32 else {"rtol": 1e-12, "atol": 1e-12}
     np.testing.assert_allclose(out[: full + 1, : d + 1].double().numpy(), expected, **tol)
     assert torch.all(out[:, d + 1] == 1)  # the affine coordinate stays exactly 1
     assert not np.allclose(expected[-1], expected[0])  # it did move
+    got = torch.empty(full, dtype=dtype)
+    scan.batch_losses(gram, out[:full], got)
+    # the quadratic form's rounding is relative to its terms, |x||w| + |b| + |y| per row
+    terms = _term_sizes(X[idx], y[idx], expected[:-1], batch_size)
+    eps = torch.finfo(dtype).eps
+    assert np.all(np.abs(got.double().numpy() - losses) <= 64 * eps * terms + 1e-300)
+
+
+def _term_sizes(X, y, iterates, batch_size):
+    """sum over each batch of (|x| |w| + |b| + |y|)^2 / 2 at its iterate: the scale of
+    the Gram-form loss's rounding (float64, numpy)."""
+    X, y = np.abs(X.double().numpy()), np.abs(y.double().numpy())
+    d, full = X.shape[1], len(iterates)
+    size = X.reshape(full, batch_size, d) @ np.abs(iterates[:, :d, None])
+    size = size[..., 0] + np.abs(iterates[:, d:]) + y.reshape(full, batch_size)
+    return (size**2 / 2).sum(1)
 
 
 @pytest.mark.usefixtures("small_chunks")
@@ -104,7 +122,11 @@ def test_the_scan_engine_makes_the_replays_steps_over_several_epochs(
 
 @pytest.fixture
 def small_chunks(monkeypatch):
+    # the scan: chunks of 5 batches, gathered in parts of 30 numbers (one batch of 7
+    # rows, 1 of 4, 2 of 3, 5 of 1 with d = 3); the loop: chunks of 3 batches or fewer
     monkeypatch.setattr(fast, "CHUNK_BATCHES", 3)
+    monkeypatch.setattr(fast, "SCAN_CHUNK_BATCHES", 5)
+    monkeypatch.setattr(fast, "CHUNK_NUMBERS", 30)
 
 
 @pytest.mark.parametrize("weight_decay", [0.0, 0.2])
@@ -150,12 +172,15 @@ def test_the_rule_picks_the_engine_that_runs(force, tutorial_data, monkeypatch, 
     assert set(ran) == {fast.LinregSGD}
 
 
-def test_the_rule_scans_many_small_batches_of_few_features_only():
+def test_the_rule_scans_many_batches_of_few_features_only():
     assert scan.use_scan(1000, 2, 10) and scan.use_scan(1000, 2, 1)  # the tutorial's size
+    assert scan.use_scan(10**5, 2, 100) and scan.use_scan(10**6, 10, 1000)  # many batches
+    assert scan.use_scan(10**4, 10, 10)  # 1000 batches of 10 features
     assert not scan.use_scan(10**6, 100, 1000)  # the Gram matrices cost too much
-    assert not scan.use_scan(1000, 30, 10)  # so do 30 features
-    assert not scan.use_scan(1000, 2, 100)  # too few batches to save calls on
-    assert not scan.use_scan(10**5, 2, 100)  # ops large enough to stall on a busy machine
+    assert not scan.use_scan(10**5, 20, 100)  # so do 20 features
+    assert not scan.use_scan(1000, 4, 10)  # 100 batches save too few calls for 4 features
+    assert not scan.use_scan(1000, 2, 100)  # 10 batches save none
+    assert scan.use_scan(64 * 7, 2, 7) and not scan.use_scan(63 * 7 + 6, 2, 7)  # full batches
 
 
 @pytest.mark.parametrize(
@@ -197,18 +222,21 @@ def test_a_scan_redone_step_by_step_leaves_the_loops_parameters(force, tutorial_
 
 
 @pytest.mark.parametrize(
-    ("d", "batch_size", "n"), [(2, 10, 5000), (30, 100, 20000), (30, 20000, 40000)]
+    ("d", "batch_size", "n"),
+    [(2, 10, 5000), (2, 1, 5000), (30, 100, 20000), (30, 20000, 40000), (100, 10, 20000)],
 )
 def test_the_scan_engine_holds_at_most_one_chunk_of_the_data(d, batch_size, n):
-    # as the sequential engine: the gathered rows at most 2**20 numbers or one batch,
-    # the maps and iterates of a chunk no more than 256 batches' worth
+    # as the sequential engine: the gathered rows at most 2**20 numbers or one batch;
+    # the maps of a chunk at most 1024 batches' and about 2**20 numbers
     features, labels = torch.zeros(n, d), torch.zeros(n)
     engine = fast.LinregScan(list(init_params(d)), features, labels, batch_size, 0.03)
-    rows = engine.rows.shape[0]
+    rows, p = engine.rows.shape[0], d + 2
     assert rows % batch_size == 0 and rows <= n
-    assert rows * (d + 2) <= max(2**20, (d + 2) * batch_size)
+    assert rows * p <= max(2**20, p * batch_size)
     slots = engine.maps.shape[0]
-    assert slots < rows // batch_size + scan.BLOCK and slots <= 256 + scan.BLOCK
+    assert slots < n // batch_size + scan.BLOCK and slots < 1024 + scan.BLOCK
+    assert slots * p * p < 2**20 + scan.BLOCK * p * p
+    assert engine.gram.shape == engine.maps.shape
     assert engine.work.shape == engine.maps.shape
 
 
@@ -289,3 +317,20 @@ def test_a_scan_that_overflows_where_the_loop_does_not_is_redone_by_the_loop(for
     losses = train(linreg, squared_loss, [w, b], features, labels, lr=0.1, batch_size=2,
                    num_epochs=2, verbose=False, fast=True)  # fmt: skip
     assert losses == [0.0, 0.0] and w.item() == 0.0 and b.item() == 0.0
+
+
+def test_a_batch_whose_loss_overflows_is_named_as_the_loop_names_it(force):
+    # x = 1, y = 0, w = 1e20: batch 1's loss (1e40 / 2 per example) overflows, and its
+    # step with lr = 0.5 lands on w + b = 0, so every later batch and the epoch's end
+    # are finite. The scan reads the loss off the Gram matrix; it must still go bad
+    # there, so that the loop redoes the epoch and names batch 1.
+    reports = []
+    for rule in (True, False):
+        force(rule)
+        w = torch.full((1, 1), 1e20, requires_grad=True)
+        b = torch.zeros(1, requires_grad=True)
+        with pytest.raises(DivergenceError) as info:
+            train(linreg, squared_loss, [w, b], torch.ones(256, 1), torch.zeros(256), lr=0.5,
+                  batch_size=4, num_epochs=1, verbose=False, fast=True)  # fmt: skip
+        reports.append(info.value.reason)
+    assert reports[0] == reports[1] == "the loss became inf at epoch 1, batch 1 of 64"

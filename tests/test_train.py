@@ -1,4 +1,5 @@
 import importlib
+import math
 import re
 
 import numpy as np
@@ -17,6 +18,7 @@ from linreg_scratch import (
     squared_loss,
     train,
 )
+from linreg_scratch.loss import mean_loss
 
 TRUE_W = torch.tensor([[2.0], [-3.4]])
 TRUE_B = 4.2
@@ -499,6 +501,32 @@ def test_epoch_losses_are_the_loss_of_the_params_over_the_whole_data(tutorial_da
     assert [float(v) for _, v in printed] == pytest.approx(expected, rel=1e-4, abs=1e-6)
 
 
+@pytest.mark.parametrize(("n", "rows"), [(50, 7), (49, 7), (3, 8), (1000, 1000)])
+def test_the_fast_engines_epoch_loss_is_the_mean_loss_a_buffer_at_a_time(n, rows):
+    fast_module = importlib.import_module("linreg_scratch.fast")
+    gen = torch.Generator().manual_seed(n)
+    X, w = torch.randn(n, 3, generator=gen), torch.randn(3, 1, generator=gen)
+    y, b = X @ torch.tensor([1.0, -2.0, 0.5]) + 0.7, torch.tensor([0.3])
+    X0, y0 = X.clone(), y.clone()
+    got = fast_module.epoch_loss(X, y, w.reshape(-1), b, torch.empty(rows))
+    assert got == pytest.approx(_numpy_mean_loss(X, y, w, b), rel=1e-6)
+    assert got == pytest.approx(mean_loss(linreg, squared_loss, [w, b], X, y), rel=1e-5)
+    assert torch.equal(X, X0) and torch.equal(y, y0)
+
+
+@pytest.mark.parametrize("residual", [2e19, 1e19, 1.0])
+def test_the_fast_engines_epoch_loss_overflows_where_mean_loss_does(residual):
+    # r = 2e19: r^2 = 4e38 overflows float32 though r^2 / 2 would not; r = 1e19: each
+    # r^2 / 2 = 5e37 is finite but 10 of them sum past 3.4e38, in either buffer split
+    fast_module = importlib.import_module("linreg_scratch.fast")
+    X, y = torch.zeros(10, 1), torch.full((10,), -residual)
+    w, b = torch.zeros(1, 1), torch.zeros(1)
+    expected = mean_loss(linreg, squared_loss, [w, b], X, y)
+    for rows in (3, 10):
+        got = fast_module.epoch_loss(X, y, w.reshape(-1), b, torch.empty(rows))
+        assert math.isfinite(got) == math.isfinite(expected) == (residual == 1.0)
+
+
 def test_verbose_false_prints_nothing(tutorial_data, capsys):
     features, labels = tutorial_data
     w, b = init_params(2)
@@ -869,7 +897,9 @@ def test_fast_path_on_cuda_matches_cpu_and_never_waits_for_the_host(labels_shape
 @pytest.fixture
 def small_chunks(monkeypatch):
     """Chunks of 3 batches, so that a few dozen examples already span several chunks."""
-    monkeypatch.setattr(importlib.import_module("linreg_scratch.fast"), "CHUNK_BATCHES", 3)
+    fast_module = importlib.import_module("linreg_scratch.fast")
+    monkeypatch.setattr(fast_module, "CHUNK_BATCHES", 3)
+    monkeypatch.setattr(fast_module, "SCAN_CHUNK_BATCHES", 3)
 
 
 @pytest.mark.parametrize(("n", "batch_size"), [(1, 4), (5, 4), (12, 4), (13, 4), (50, 3), (37, 7)])
