@@ -126,11 +126,11 @@ def make_strong_floor(features, labels, lr, batch_size, params):
 def make_scan(features, labels, lr, batch_size, params):
     """The scan engine alone: each epoch a blocked scan of affine maps, no checks.
 
-    ``linreg_scratch.fast.LinregScan`` (imported, never copied): one batched product
-    makes the affine map of every mini-batch, a blocked prefix scan gives every
-    iterate (see ``linreg_scratch.scan``). ``train(..., fast=True)`` runs it when the
-    cost rule ``linreg_scratch.scan.use_scan`` says it pays, else the strong floor's loop;
-    here it runs whatever the rule says, to show both sides of the rule.
+    ``linreg_scratch.fast.LinregScan`` (imported, never copied): batched products make
+    the Gram matrix, hence the affine map, of every mini-batch, and a blocked prefix
+    scan gives every iterate (see ``linreg_scratch.scan``). ``train(..., fast=True)``
+    runs it when the cost rule ``linreg_scratch.scan.use_scan`` says it pays, else the
+    strong floor's loop; here it runs whatever the rule says, to show both sides of it.
     """
     return _bare_epochs(LinregScan, features, labels, lr, batch_size, params)
 
