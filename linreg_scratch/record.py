@@ -9,7 +9,6 @@ comparison of runs (:func:`~linreg_scratch.sweep`) all read a :class:`Run` made 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -74,8 +73,9 @@ def record_run(
     large to evaluate the loss after every step. ``weight_decay`` is passed to
     :func:`train`: the losses recorded stay the data's, without the penalty.
     With ``val_features: (m, d)`` and ``val_labels: (m,)`` or ``(m, 1)``, ``Run.val_losses``
-    gets their mean loss before training and after each epoch (read by a callback at the
-    end of each epoch, so the run is the same with or without them).
+    gets their mean loss before training and after each epoch (computed afterwards from
+    the parameters recorded at the end of each epoch, so the run is the same with or
+    without them, scanned where ``train`` would scan it).
     """
     _checks.examples(features, labels)
     _checks.both_or_neither("val_features", val_features, "val_labels", val_labels)
@@ -91,12 +91,8 @@ def record_run(
         for p in init_params(features.shape[1], generator=generator)
     )
     start = mean_loss(linreg, squared_loss, [w, b], features, labels)
-    recorder = Trajectory([w, b]) if steps else None
-    val_losses: list[float] = []
-    callback: Trajectory | _EpochEnds | None = recorder
-    if validation is not None:
-        val_losses.append(mean_loss(linreg, squared_loss, [w, b], *validation))
-        callback = _EpochEnds(recorder, -(-len(features) // batch_size), validation, val_losses)
+    # a plain Trajectory only records, so train(..., fast=True) may still scan
+    recorder = Trajectory([w, b]) if steps or validation is not None else None
     settings: dict[str, Any] = {
         "lr": lr,
         "batch_size": batch_size,
@@ -114,7 +110,7 @@ def record_run(
             **settings,
             verbose=False,
             generator=generator,
-            callback=callback,
+            callback=recorder,
             fast=True,
         )
     except DivergenceError as err:
@@ -125,27 +121,19 @@ def record_run(
             f"损失从 {start:.3g} 增大到 {losses[-1]:.3g}",
         )
     run = Run(lr, batch_size, num_epochs, [start, *losses], diverged, weight_decay)
-    run.val_losses = val_losses[: len(run.epoch_losses)]  # none for an epoch that blew up
-    if recorder is not None:
+    if validation is not None and recorder is not None:  # none for an epoch that blew up
+        ends = _epoch_ends(recorder, -(-len(features) // batch_size))[: len(run.epoch_losses)]
+        run.val_losses = [mean_loss(linreg, squared_loss, p, *validation) for p in ends]
+    if steps and recorder is not None:
         _fill_steps(run, recorder, features, labels)
     return run
 
 
-class _EpochEnds:
-    """A ``callback`` that reads the validation loss after the last update of each epoch.
-
-    It passes every step on to ``recorder`` (when there is one) first.
-    """
-
-    def __init__(self, recorder, num_batches: int, validation, val_losses: list[float]):
-        self.recorder, self.last = recorder, num_batches - 1
-        self.validation, self.val_losses = validation, val_losses
-
-    def __call__(self, epoch: int, batch: int, params: Sequence[torch.Tensor]) -> None:
-        if self.recorder is not None:
-            self.recorder(epoch, batch, params)
-        if batch == self.last:
-            self.val_losses.append(mean_loss(linreg, squared_loss, params, *self.validation))
+def _epoch_ends(recorder: Trajectory, num_batches: int) -> list[list[torch.Tensor]]:
+    """The recorded parameters at the start and after the last step of each epoch."""
+    last = num_batches - 1
+    steps = zip(recorder.steps, recorder.params[1:], strict=True)
+    return [recorder.params[0], *(params for (_, batch), params in steps if batch == last)]
 
 
 def _fill_steps(run: Run, recorder: Trajectory, features, labels) -> None:

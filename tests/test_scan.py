@@ -15,7 +15,8 @@ from linreg_scratch.data import shuffle_order
 
 fast = importlib.import_module("linreg_scratch.fast")
 scan = importlib.import_module("linreg_scratch.scan")
-fast_trajectory = importlib.import_module("linreg_scratch.record").Trajectory
+record = importlib.import_module("linreg_scratch.record")
+fast_trajectory = record.Trajectory
 
 
 def _replay(X, y, theta, lr, batch_size, order, weight_decay=0.0):
@@ -334,3 +335,26 @@ def test_a_batch_whose_loss_overflows_is_named_as_the_loop_names_it(force):
                   batch_size=4, num_epochs=1, verbose=False, fast=True)  # fmt: skip
         reports.append(info.value.reason)
     assert reports[0] == reports[1] == "the loss became inf at epoch 1, batch 1 of 64"
+
+
+def test_a_run_with_validation_data_is_scanned_and_reads_the_loops_epoch_ends(
+    force, tutorial_data, monkeypatch
+):
+    # record_run reads the validation loss off the recorded epoch ends afterwards, so
+    # a sweep over weight decay or degree (which always has validation data) scans too
+    ran = []
+    real = fast.LinregScan.run
+    monkeypatch.setattr(fast.LinregScan, "run", lambda self, *a: ran.append(1) or real(self, *a))
+    X, y = tutorial_data
+    runs = []
+    for rule in (True, False):
+        force(rule)
+        runs.append(record.record_run(X[:800], y[:800], lr=0.03, batch_size=10, num_epochs=3,
+                               steps=False, generator=torch.Generator().manual_seed(5),
+                               val_features=X[800:], val_labels=y[800:]))  # fmt: skip
+    assert len(ran) == 3  # every epoch of the first run, none of the second
+    scanned, stepped = runs
+    assert len(scanned.val_losses) == 4
+    # float32 iterates within rounding of each other: losses within 1e-6 near the minimum
+    assert scanned.val_losses == pytest.approx(stepped.val_losses, rel=1e-4, abs=1e-6)
+    assert scanned.epoch_losses == pytest.approx(stepped.epoch_losses, rel=1e-4, abs=1e-6)
