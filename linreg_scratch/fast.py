@@ -137,7 +137,13 @@ def _refuse_bad_data(features, labels, params, before) -> None:
         raise
 
 
-def epoch_loss(features, labels, w, b, buffer) -> float:
+def epoch_loss(
+    features: torch.Tensor,
+    labels: torch.Tensor,
+    w: torch.Tensor,
+    b: torch.Tensor,
+    buffer: torch.Tensor,
+) -> float:
     """The loss over all the data that ``train`` prints: ``mean((X w + b - y)^2 / 2)``.
 
     ``features: (n, d)``, ``labels: (n,)``, ``w: (d,)``, ``b: (1,)``; ``buffer: (rows,)``
