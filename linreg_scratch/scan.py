@@ -52,32 +52,42 @@ BLOCK = 16
 #:   1e4   100    100       0.86   0.94   1.14   1.03   1.42   1.65
 #:                          0.96   1.03   1.19   1.09   1.63   –
 #:   1e5   100    1000      0.29   0.33   0.41   0.48   0.90   1.11
+#:                          –      0.46   –      0.52   –      –
 #:   1e5   1000   100       0.90   0.97   1.16   1.06   1.52   1.36
 #:   1e6   100    10000     0.29   0.41   0.52   0.62   1.02   1.19
+#:                          –      –      –      0.59   –      –
 #:   1e6   1000   1000      0.65   0.68   0.89   0.94   1.23   1.22
+#:                          –      0.76   1.28   1.08   –      –
 #:
 #: A batch costs the loop two calls; the scan a share of about 30 calls per chunk plus
 #: its Gram matrix, ``m (d + 2)^2`` multiply-adds. So the scan wins with many batches
 #: of few features: from about 500 batches up to 10 features, and at about 100
 #: batches (the tutorial's 1000 rows in batches of 10) only up to 2; below 64 batches
-#: its calls cost more than the loop's.
+#: its calls cost more than the loop's. With large batches (1000 rows) and more than 2
+#: features it gains little on a quiet machine and loses on a busy one: its Gram
+#: matrices are computed by batched products split over the 2 threads, which stall when
+#: a thread is descheduled, while the loop's products of one batch are too small to be
+#: split. So there the loop runs.
 SCAN_MIN_BATCHES = 64
 SCAN_MANY_BATCHES = 512
 SCAN_MAX_D = 10
-SCAN_MAX_D_FEW_BATCHES = 2
+SCAN_MAX_D_ANY_BATCHES = 2
+SCAN_MAX_BATCH_SIZE = 100
 
 
 def use_scan(n: int, d: int, batch_size: int) -> bool:
     """The cost rule: does the scan beat the sequential loop for ``n`` rows of ``d`` features?
 
-    With ``K = n // batch_size`` full batches: True when ``K >= SCAN_MANY_BATCHES`` and
-    ``d <= SCAN_MAX_D``, or ``K >= SCAN_MIN_BATCHES`` and ``d <= SCAN_MAX_D_FEW_BATCHES``.
-    The measurements behind it are in this module's comments.
+    With ``K = n // batch_size`` full batches: False when ``K < SCAN_MIN_BATCHES``; else
+    True when ``d <= SCAN_MAX_D_ANY_BATCHES``, or when ``K >= SCAN_MANY_BATCHES``,
+    ``d <= SCAN_MAX_D`` and ``batch_size <= SCAN_MAX_BATCH_SIZE``. The measurements
+    behind it are in this module's comments.
     """
     batches = n // batch_size
-    if batches >= SCAN_MANY_BATCHES:
-        return d <= SCAN_MAX_D
-    return batches >= SCAN_MIN_BATCHES and d <= SCAN_MAX_D_FEW_BATCHES
+    if batches < SCAN_MIN_BATCHES:
+        return False
+    many_small = batches >= SCAN_MANY_BATCHES and batch_size <= SCAN_MAX_BATCH_SIZE
+    return d <= SCAN_MAX_D_ANY_BATCHES or (many_small and d <= SCAN_MAX_D)
 
 
 def affine_maps(gram: torch.Tensor, step: float, diag: torch.Tensor, out: torch.Tensor) -> None:

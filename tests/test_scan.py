@@ -175,13 +175,15 @@ def test_the_rule_picks_the_engine_that_runs(force, tutorial_data, monkeypatch, 
 
 def test_the_rule_scans_many_batches_of_few_features_only():
     assert scan.use_scan(1000, 2, 10) and scan.use_scan(1000, 2, 1)  # the tutorial's size
-    assert scan.use_scan(10**5, 2, 100) and scan.use_scan(10**6, 10, 1000)  # many batches
-    assert scan.use_scan(10**4, 10, 10)  # 1000 batches of 10 features
+    assert scan.use_scan(10**5, 2, 100) and scan.use_scan(10**6, 2, 1000)  # d <= 2
+    assert scan.use_scan(10**4, 10, 10) and scan.use_scan(10**6, 10, 100)  # many small ones
+    assert not scan.use_scan(10**6, 10, 1000)  # large batches of 10 features: the loop
     assert not scan.use_scan(10**6, 100, 1000)  # the Gram matrices cost too much
     assert not scan.use_scan(10**5, 20, 100)  # so do 20 features
     assert not scan.use_scan(1000, 4, 10)  # 100 batches save too few calls for 4 features
     assert not scan.use_scan(1000, 2, 100)  # 10 batches save none
     assert scan.use_scan(64 * 7, 2, 7) and not scan.use_scan(63 * 7 + 6, 2, 7)  # full batches
+    assert scan.use_scan(512 * 9, 5, 9) and not scan.use_scan(511 * 9 + 8, 5, 9)
 
 
 @pytest.mark.parametrize(
