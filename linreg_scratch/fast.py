@@ -161,7 +161,34 @@ def epoch_loss(
     return float(total) / n
 
 
-class LinregSGD:
+class _Engine:
+    """What both engines share: the data, the settings, and the loss printed per epoch.
+
+    ``params = [w, b]`` with ``w: (d, 1)``, ``b: (1,)`` (``w`` and ``b`` here share their
+    storage, without autograd); ``features: (n, d)``, ``labels`` with ``n`` elements.
+    Each engine makes its own buffers, ``r: (rows,)`` among them.
+    """
+
+    r: torch.Tensor
+
+    def __init__(
+        self, params, features, labels, batch_size: int, lr: float, weight_decay: float = 0.0
+    ) -> None:
+        n, d = features.shape
+        self.params = params
+        self.w, self.b = (p.detach() for p in params)  # same storage, no autograd
+        self.features, self.labels = features, labels.reshape(-1)
+        self.n, self.d, self.batch_size, self.lr = n, d, batch_size, lr
+        self.shrink = 1 - lr * weight_decay  # w's factor per step, 1 without decay
+        self.num_batches = -(-n // batch_size)
+
+    def epoch_loss(self) -> float:
+        """The loss over all the data at the current parameters (:func:`epoch_loss`)."""
+        with torch.no_grad():
+            return epoch_loss(self.features, self.labels, self.w.reshape(-1), self.b, self.r)
+
+
+class LinregSGD(_Engine):
     """One epoch of SGD for ``linreg`` and ``squared_loss`` per :meth:`run`, no autograd.
 
     ``params = [w, b]`` with ``w: (d, 1)``, ``b: (1,)``; ``features: (n, d)``. Each chunk
@@ -177,14 +204,9 @@ class LinregSGD:
     def __init__(
         self, params, features, labels, batch_size: int, lr: float, weight_decay: float = 0.0
     ) -> None:
+        super().__init__(params, features, labels, batch_size, lr, weight_decay)
         n, d = features.shape
         like = {"dtype": features.dtype, "device": features.device}
-        self.params = params
-        self.w, self.b = (p.detach() for p in params)  # same storage, no autograd
-        self.features, self.labels = features, labels.reshape(-1)
-        self.n, self.d, self.batch_size, self.lr = n, d, batch_size, lr
-        self.shrink = 1 - lr * weight_decay  # w's factor per step, 1 without decay
-        self.num_batches = -(-n // batch_size)
         per_chunk = min(CHUNK_BATCHES, max(1, CHUNK_NUMBERS // ((d + 1) * batch_size)))
         self.stride = per_chunk * batch_size  # rows of the order per chunk
         rows = min(self.stride, n)
@@ -244,11 +266,6 @@ class LinregSGD:
             finally:
                 self._write_back()
 
-    def epoch_loss(self) -> float:
-        """The loss over all the data at the current parameters (:func:`epoch_loss`)."""
-        with torch.no_grad():
-            return epoch_loss(self.features, self.labels, self.w.reshape(-1), self.b, self.r)
-
     def _losses(self, start, stop, out):
         """``out[i] = sum(r^2 / 2)`` over batch i of rows ``start:stop`` of ``r``.
 
@@ -281,7 +298,7 @@ class LinregSGD:
                 self._read_params()  # the callback may have changed them
 
 
-class LinregScan:
+class LinregScan(_Engine):
     """The epochs of :class:`LinregSGD` computed as a blocked scan of affine maps.
 
     Same arguments, same :meth:`run` (without ``on_step``: there are no single steps
@@ -299,13 +316,9 @@ class LinregScan:
     def __init__(
         self, params, features, labels, batch_size: int, lr: float, weight_decay: float = 0.0
     ) -> None:
+        super().__init__(params, features, labels, batch_size, lr, weight_decay)
         n, d = features.shape
         like = {"dtype": features.dtype, "device": features.device}
-        self.w, self.b = (p.detach() for p in params)
-        self.features, self.labels = features, labels.reshape(-1)
-        self.n, self.d, self.batch_size, self.lr = n, d, batch_size, lr
-        self.shrink = 1 - lr * weight_decay
-        self.num_batches = -(-n // batch_size)
         # a chunk: the batches scanned together; a part: the rows gathered at a time
         p = d + 2
         per_chunk = min(SCAN_CHUNK_BATCHES, max(1, SCAN_MAPS_NUMBERS // (p * p)))
@@ -358,11 +371,6 @@ class LinregScan:
             finally:
                 self.w.copy_(self.theta_w)
                 self.b.copy_(self.theta_b.view_as(self.b))
-
-    def epoch_loss(self) -> float:
-        """The loss over all the data at the current parameters (:func:`epoch_loss`)."""
-        with torch.no_grad():
-            return epoch_loss(self.features, self.labels, self.w.reshape(-1), self.b, self.r)
 
     def _record(self, record, first, thetas):
         kept = thetas[:, : self.d + 1].clone()
