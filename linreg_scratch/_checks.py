@@ -441,6 +441,15 @@ def boolean(name: str, value: object, meaning: str = "") -> bool:
     return value
 
 
+def sgd_settings(lr: object, batch_size: object, num_epochs: object) -> tuple[float, int, int]:
+    """Require the settings of a run of SGD: ``lr > 0``, ``batch_size``, ``num_epochs >= 1``."""
+    return (
+        scalar("lr", lr, float, low=0, include_low=False),
+        scalar("batch_size", batch_size, int, low=1),
+        scalar("num_epochs", num_epochs, int, low=1),
+    )
+
+
 def generator(name: str, value: object) -> torch.Generator | None:
     """Require None or a ``torch.Generator`` (not a seed)."""
     if value is None or isinstance(value, torch.Generator):

@@ -77,9 +77,7 @@ def plot_weight_decay_path(
     )
     marked = [_checks.scalar(f"weight_decays[{i}]", v, float, low=0) for i, v in enumerate(marked)]
     generator = _checks.generator("generator", generator)
-    lr = _checks.scalar("lr", lr, float, low=0, include_low=False)
-    batch_size = _checks.scalar("batch_size", batch_size, int, low=1)
-    num_epochs = _checks.scalar("num_epochs", num_epochs, int, low=1)
+    lr, batch_size, num_epochs = _checks.sgd_settings(lr, batch_size, num_epochs)
 
     run = record_run(
         features,

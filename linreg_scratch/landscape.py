@@ -55,9 +55,7 @@ def plot_loss_landscape(
     if trajectory is not None:
         trajectory = _checks.w_path("trajectory", trajectory)
     generator = _checks.generator("generator", generator)
-    lr = _checks.scalar("lr", lr, float, low=0, include_low=False)
-    batch_size = _checks.scalar("batch_size", batch_size, int, low=1)
-    num_epochs = _checks.scalar("num_epochs", num_epochs, int, low=1)
+    lr, batch_size, num_epochs = _checks.sgd_settings(lr, batch_size, num_epochs)
     note = ""  # what the title says about the path
     if trajectory is None:
         run = record_run(

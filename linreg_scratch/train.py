@@ -114,9 +114,7 @@ def train(
     _checks.examples(features, labels, values=False)
     for i, param in enumerate(params):
         _checks.on_device(f"params[{i}]", param, "features", features)
-    lr = _checks.scalar("lr", lr, float, low=0, include_low=False)
-    num_epochs = _checks.scalar("num_epochs", num_epochs, int, low=1)
-    batch_size = _checks.scalar("batch_size", batch_size, int, low=1)
+    lr, batch_size, num_epochs = _checks.sgd_settings(lr, batch_size, num_epochs)
     weight_decay = _checks.scalar("weight_decay", weight_decay, float, low=0)
     verbose = _checks.boolean("verbose", verbose)
     generator = _checks.generator("generator", generator)

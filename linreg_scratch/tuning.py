@@ -271,9 +271,8 @@ def sweep(
     settings: dict[str, Any] = {
         k: DEFAULTS[param_name][k] if v is None else v for k, v in given.items()
     }
-    settings["lr"] = _checks.scalar("lr", settings["lr"], float, low=0, include_low=False)
-    settings["batch_size"] = _checks.scalar("batch_size", settings["batch_size"], int, low=1)
-    settings["num_epochs"] = _checks.scalar("num_epochs", settings["num_epochs"], int, low=1)
+    checked = _checks.sgd_settings(settings["lr"], settings["batch_size"], settings["num_epochs"])
+    settings.update(zip(("lr", "batch_size", "num_epochs"), checked, strict=True))
     settings["weight_decay"] = _checks.scalar("weight_decay", weight_decay, float, low=0)
     _checks.both_or_neither("features", features, "labels", labels)
     _checks.both_or_neither("val_features", val_features, "val_labels", val_labels)
