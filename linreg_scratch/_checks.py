@@ -285,19 +285,27 @@ def finite(name: str, value: torch.Tensor) -> torch.Tensor:
     )
 
 
-def examples(features: object, labels: object, *, values: bool = True) -> int:
+def examples(
+    features: object,
+    labels: object,
+    *,
+    values: bool = True,
+    names: tuple[str, str] = ("features", "labels"),
+) -> int:
     """Check a data set for training or solving; return its number of examples.
 
     ``features: (n, d)`` floating, ``labels: (n,)`` or ``(n, 1)`` on the same device,
     ``n > 0``, and (with ``values``) no NaN or inf in either: see :func:`finite_data`.
+    ``names`` are the arguments' names in the errors.
     """
-    features = real_floating("features", tensor("features", features, ndim=2))
-    labels = real_floating("labels", tensor("labels", labels, ndim=(1, 2)))
-    n = same_length(features, labels)
-    one_per_example("labels", labels, n)
-    on_device("labels", labels, "features", features)  # before finite(), which reads values
+    x_name, y_name = names
+    features = real_floating(x_name, tensor(x_name, features, ndim=2))
+    labels = real_floating(y_name, tensor(y_name, labels, ndim=(1, 2)))
+    n = same_length(features, labels, names)
+    one_per_example(y_name, labels, n)
+    on_device(y_name, labels, x_name, features)  # before finite(), which reads values
     if values:
-        finite_data(features, labels)
+        finite_data(features, labels, names)
     return n
 
 
@@ -306,61 +314,51 @@ def validation(
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """Check a validation set for a model trained on ``features: (n, d)``; return it detached.
 
-    ``val_features: (m, d)`` floating, ``val_labels: (m,)`` or ``(m, 1)``, on the
-    features' device, no NaN or inf: the same checks as :func:`examples`, naming the
-    ``val_`` arguments.
+    ``val_features: (m, d)`` and ``val_labels: (m,)`` or ``(m, 1)``: the checks of
+    :func:`examples`, naming the ``val_`` arguments, then as many columns as
+    ``features`` and on their device.
     """
-    val_features = real_floating("val_features", tensor("val_features", val_features, ndim=2))
-    val_labels = real_floating("val_labels", tensor("val_labels", val_labels, ndim=(1, 2)))
-    m = len(val_features)
-    if m == 0 or len(val_labels) != m:
-        raise ValueError(
-            _text(
-                f"val_features and val_labels must hold the same number of examples (> 0), "
-                f"got len(val_features)={m} and len(val_labels)={len(val_labels)}",
-                f"val_features 和 val_labels 必须含有相同个数（> 0）的样本，实际得到 "
-                f"len(val_features)={m}，len(val_labels)={len(val_labels)}",
-            )
-        )
-    one_per_example("val_labels", val_labels, m)
-    if val_features.shape[1] != features.shape[1]:
+    examples(val_features, val_labels, names=("val_features", "val_labels"))
+    x, y = tensor("val_features", val_features), tensor("val_labels", val_labels)  # both checked
+    if x.shape[1] != features.shape[1]:
         raise ValueError(
             _text(
                 f"val_features must have as many columns as the features the model is "
-                f"trained on ({features.shape[1]}), got shape {tuple(val_features.shape)}",
+                f"trained on ({features.shape[1]}), got shape {tuple(x.shape)}",
                 f"val_features 的列数必须与训练所用特征的列数（{features.shape[1]}）相同，"
-                f"实际得到形状 {tuple(val_features.shape)}",
+                f"实际得到形状 {tuple(x.shape)}",
             )
         )
-    on_device("val_features", val_features, "features", features)
-    on_device("val_labels", val_labels, "features", features)
-    finite("val_features", val_features)
-    finite("val_labels", val_labels)
-    return val_features.detach(), val_labels.detach()
+    on_device("val_features", x, "features", features)
+    return x.detach(), y.detach()
 
 
-def finite_data(features: torch.Tensor, labels: torch.Tensor) -> None:
+def finite_data(
+    features: torch.Tensor, labels: torch.Tensor, names: tuple[str, str] = ("features", "labels")
+) -> None:
     """Require no NaN or inf in ``features`` and ``labels``: one pass over the data."""
-    finite("features", features)
-    finite("labels", labels)
+    finite(names[0], features)
+    finite(names[1], labels)
 
 
-def same_length(features: torch.Tensor, labels: torch.Tensor) -> int:
+def same_length(
+    features: torch.Tensor, labels: torch.Tensor, names: tuple[str, str] = ("features", "labels")
+) -> int:
     """Require features and labels to hold the same number of examples (> 0)."""
-    n, m = len(features), len(labels)
+    (x, y), n, m = names, len(features), len(labels)
     if n != m:
         raise ValueError(
             _text(
-                f"features and labels must have the same length, got len(features)={n} "
-                f"and len(labels)={m}",
-                f"features 和 labels 的长度必须相同，实际得到 len(features)={n}，len(labels)={m}",
+                f"{x} and {y} must hold the same number of examples, got len({x})={n} "
+                f"and len({y})={m}",
+                f"{x} 和 {y} 的样本数必须相同，实际得到 len({x})={n}，len({y})={m}",
             )
         )
     if n == 0:
         raise ValueError(
             _text(
-                "features and labels hold no examples (length 0)",
-                "features 和 labels 不含任何样本（长度为 0）",
+                f"{x} and {y} hold no examples (length 0)",
+                f"{x} 和 {y} 不含任何样本（长度为 0）",
             )
         )
     return n
