@@ -25,13 +25,10 @@ SWEEPABLE = ("lr", "batch_size", "degree", "weight_decay")
 #: The settings each kind of sweep starts from (``lr``, ``batch_size``, ``num_epochs``):
 #: the chapter's for "lr" and "batch_size"; for the polynomials, enough epochs for the
 #: high powers (tiny columns, slow to learn) to show what they do.
+_CHAPTER = {"lr": tutorial.LR, "batch_size": tutorial.BATCH_SIZE, "num_epochs": tutorial.NUM_EPOCHS}
 DEFAULTS: dict[str, dict[str, Any]] = {
-    "lr": {"lr": tutorial.LR, "batch_size": tutorial.BATCH_SIZE, "num_epochs": tutorial.NUM_EPOCHS},
-    "batch_size": {
-        "lr": tutorial.LR,
-        "batch_size": tutorial.BATCH_SIZE,
-        "num_epochs": tutorial.NUM_EPOCHS,
-    },
+    "lr": dict(_CHAPTER),
+    "batch_size": dict(_CHAPTER),
     "degree": {"lr": 0.05, "batch_size": 10, "num_epochs": 200},
     "weight_decay": {"lr": 0.05, "batch_size": 5, "num_epochs": 1000},
 }
@@ -132,9 +129,8 @@ class Sweep:
                 text(" (diverged)", "（发散）") if why else ""
             )
             shown = [v for v in ls if math.isfinite(v) and v <= top]
-            style = (
-                "o-" if num_epochs <= 50 else "-"
-            )  # a dot per epoch while they can be told apart
+            # a dot per epoch while the dots can be told apart
+            style = "o-" if num_epochs <= 50 else "-"
             (line,) = ax.plot(range(len(shown)), shown, style, markersize=3, label=label)
             if why and shown:  # a dashed line up to the top edge, at the epoch where it blew up
                 x_end = min(len(ls), num_epochs)
