@@ -129,14 +129,19 @@ def scalar(
     the bounds come from) in brackets after them.
     """
     expected = _expected(kind, low, high, include_low, include_high)
+    if _one_number_tensor(value, kind):
+        value = cast(torch.Tensor, value).item()  # lr=torch.tensor(0.03) means lr=0.03
     if isinstance(value, bool) or not isinstance(
         value, numbers.Integral if kind is int else numbers.Real
     ):
+        misplaced = getattr(value, "shape", ()) != () and not isinstance(value, str)
+        hint = _text("; is an argument in the wrong place?", "；是不是把参数放错了位置？")
         raise TypeError(
             _text(
-                f"{name} must be {expected}, got {value!r} ({type(value).__name__})",
-                f"{name} 必须是{expected}，实际得到 {value!r}（{type(value).__name__}）",
+                f"{name} must be {expected}, got {_got(value)}",
+                f"{name} 必须是{expected}，实际得到 {_got(value)}",
             )
+            + (hint if misplaced else "")
         )
     number = int(cast(numbers.Integral, value)) if kind is int else float(cast(float, value))
     reason = _text(f" ({why})", f"（{_zh(why)}）") if why else ""
@@ -157,6 +162,16 @@ def scalar(
             )
         )
     return number
+
+
+def _one_number_tensor(value: object, kind: type) -> bool:
+    """Whether ``value`` is a 0-d real tensor holding a ``kind`` (an int needs an integer
+    dtype): a number in all but type, taken as that number."""
+    if not isinstance(value, torch.Tensor) or value.dim() != 0:
+        return False
+    if value.dtype == torch.bool or value.is_complex():
+        return False
+    return kind is float or not value.is_floating_point()
 
 
 def _expected(
@@ -182,6 +197,23 @@ def _expected(
             f"{'小于等于' if include_high else '小于'} {_show(high)} 的{noun}",
         )
     return noun
+
+
+def _got(value: object) -> str:
+    """What arrived, in a few words: a tensor or array by its type, shape and dtype (its
+    values could fill the screen), anything else by its ``repr`` (cut short) and type."""
+    kind = type(value).__name__
+    shape = getattr(value, "shape", None)
+    if isinstance(shape, tuple) and len(shape) > 0:
+        dims = tuple(int(n) for n in shape)
+        dtype = getattr(value, "dtype", "")
+        return _text(f"a {kind} of shape {dims} ({dtype})", f"形状为 {dims} 的 {kind}（{dtype}）")
+    shown = " ".join(repr(value).split())
+    if shown.startswith("<") and " object at 0x" in shown:  # the default repr says no more
+        return _text(f"a {kind}", f"一个 {kind}")
+    if len(shown) > 60:
+        shown = shown[:57] + "..."
+    return _text(f"{shown} ({kind})", f"{shown}（{kind}）")
 
 
 def _show(bound: float) -> str:
@@ -430,9 +462,9 @@ def boolean(name: str, value: object, meaning: str = "") -> bool:
     if not isinstance(value, bool):
         raise TypeError(
             _text(
-                f"{name} must be True or False, got {value!r} ({type(value).__name__}); pass "
+                f"{name} must be True or False, got {_got(value)}; pass "
                 f"{name}=True or {name}=False" + (f" ({meaning})" if meaning else ""),
-                f"{name} 必须是 True 或 False，实际得到 {value!r}（{type(value).__name__}）；"
+                f"{name} 必须是 True 或 False，实际得到 {_got(value)}；"
                 f"请传入 {name}=True 或 {name}=False" + (f"（{_zh(meaning)}）" if meaning else ""),
             )
         )
@@ -460,44 +492,80 @@ def generator(name: str, value: object) -> torch.Generator | None:
         )
     raise TypeError(
         _text(
-            f"{name} must be a torch.Generator or None, got {value!r} "
-            f"({type(value).__name__}){hint}",
-            f"{name} 必须是 torch.Generator 或 None，实际得到 {value!r}"
-            f"（{type(value).__name__}）{hint}",
+            f"{name} must be a torch.Generator or None, got {_got(value)}{hint}",
+            f"{name} 必须是 torch.Generator 或 None，实际得到 {_got(value)}{hint}",
         )
     )
 
 
-def tensor_list(name: str, value: object) -> list[torch.Tensor]:
-    """Require a non-empty list (or tuple, or iterable) of tensors such as ``[w, b]``."""
+def tensor_list(name: str, value: object, example: str = "[w, b]") -> list[torch.Tensor]:
+    """Require a non-empty list (or tuple, or iterable) of tensors such as ``example``."""
     if isinstance(value, torch.Tensor):
+        wrap = ("wrap it in a list: [w]", "请把它放进列表：[w]")
+        if example != "[w, b]":
+            wrap = (f"pass them together: {example}", f"请把它们一起传入：{example}")
         raise TypeError(
             _text(
-                f"{name} must be a list of tensors such as [w, b], got one tensor of shape "
-                f"{tuple(value.shape)}; wrap it in a list: [w]",
-                f"{name} 必须是张量列表，例如 [w, b]，实际得到一个形状为 {tuple(value.shape)} "
-                f"的张量；请把它放进列表：[w]",
+                f"{name} must be a list of tensors such as {example}, got one tensor of shape "
+                f"{tuple(value.shape)}; {wrap[0]}",
+                f"{name} 必须是张量列表，例如 {example}，实际得到一个形状为 {tuple(value.shape)} "
+                f"的张量；{wrap[1]}",
             )
         )
     if value is None or isinstance(value, (str, bytes, dict)) or not hasattr(value, "__iter__"):
         raise TypeError(
             _text(
-                f"{name} must be a list of tensors such as [w, b], got {value!r} "
-                f"({type(value).__name__})",
-                f"{name} 必须是张量列表，例如 [w, b]，实际得到 {value!r}（{type(value).__name__}）",
+                f"{name} must be a list of tensors such as {example}, got {_got(value)}",
+                f"{name} 必须是张量列表，例如 {example}，实际得到 {_got(value)}",
             )
         )
     items = list(value)
     if not items:
         raise ValueError(
             _text(
-                f"{name} is empty; pass the tensors, e.g. [w, b]",
-                f"{name} 为空；请传入这些张量，例如 [w, b]",
+                f"{name} is empty; pass the tensors, e.g. {example}",
+                f"{name} 为空；请传入这些张量，例如 {example}",
             )
         )
     for i, item in enumerate(items):
         tensor(f"{name}[{i}]", item)
     return items
+
+
+def model_and_data(model: object, data: object) -> None:
+    """Require ``Trainer.fit``'s ``model`` (a Module: ``training_step``,
+    ``configure_optimizers``) and ``data`` (a DataModule: ``train_dataloader``,
+    ``val_dataloader``); say so when the two are swapped."""
+    is_model = all(hasattr(model, a) for a in ("training_step", "configure_optimizers"))
+    is_data = all(hasattr(data, a) for a in ("train_dataloader", "val_dataloader"))
+    if is_model and is_data:
+        return
+    swapped = hasattr(model, "train_dataloader") and hasattr(data, "training_step")
+    hint = _text(
+        "; model and data are swapped: call fit(model, data)",
+        "；model 和 data 的顺序反了：请调用 fit(model, data)",
+    )
+    name, value, en, zh = (
+        (
+            "data",
+            data,
+            "a DataModule with train_dataloader and val_dataloader",
+            "带有 train_dataloader 和 val_dataloader 的 DataModule",
+        )
+        if is_model
+        else (
+            "model",
+            model,
+            "a Module with training_step and configure_optimizers",
+            "带有 training_step 和 configure_optimizers 的 Module",
+        )
+    )
+    raise TypeError(
+        _text(
+            f"{name} must be {en}, got {_got(value)}", f"{name} 必须是{zh}，实际得到 {_got(value)}"
+        )
+        + (hint if swapped else "")
+    )
 
 
 def trainable(name: str, value: torch.Tensor) -> torch.Tensor:
@@ -600,10 +668,8 @@ def file_path(name: str, value: object, suffixes: tuple[str, ...], example: str)
     if not isinstance(value, (str, os.PathLike)):
         raise TypeError(
             _text(
-                f"{name} must be a file name such as {example}, got {value!r} "
-                f"({type(value).__name__})",
-                f"{name} 必须是文件名，例如 {example}，实际得到 {value!r}"
-                f"（{type(value).__name__}）",
+                f"{name} must be a file name such as {example}, got {_got(value)}",
+                f"{name} 必须是文件名，例如 {example}，实际得到 {_got(value)}",
             )
         )
     path = os.fspath(value)
@@ -642,8 +708,8 @@ def numbers_list(name: str, value: object) -> list[float]:
     if isinstance(value, (str, bytes)) or not isinstance(value, (list, tuple)):
         raise TypeError(
             _text(
-                f"{name} must be a list of numbers, got {value!r} ({type(value).__name__})",
-                f"{name} 必须是数字列表，实际得到 {value!r}（{type(value).__name__}）",
+                f"{name} must be a list of numbers, got {_got(value)}",
+                f"{name} 必须是数字列表，实际得到 {_got(value)}",
             )
         )
     out = []
@@ -653,8 +719,8 @@ def numbers_list(name: str, value: object) -> list[float]:
         if isinstance(v, bool) or not isinstance(v, numbers.Real):
             raise TypeError(
                 _text(
-                    f"{name}[{i}] must be a number, got {v!r} ({type(v).__name__})",
-                    f"{name}[{i}] 必须是数字，实际得到 {v!r}（{type(v).__name__}）",
+                    f"{name}[{i}] must be a number, got {_got(v)}",
+                    f"{name}[{i}] 必须是数字，实际得到 {_got(v)}",
                 )
             )
         out.append(float(v))
@@ -697,8 +763,8 @@ def optional_str(name: str, value: object) -> str | None:
     if value is not None and not isinstance(value, str):
         raise TypeError(
             _text(
-                f"{name} must be a string or None, got {value!r} ({type(value).__name__})",
-                f"{name} 必须是字符串或 None，实际得到 {value!r}（{type(value).__name__}）",
+                f"{name} must be a string or None, got {_got(value)}",
+                f"{name} 必须是字符串或 None，实际得到 {_got(value)}",
             )
         )
     return value
@@ -711,10 +777,8 @@ def str_list(name: str, value: object) -> list[str]:
     if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
         raise TypeError(
             _text(
-                f"{name} must be a list of strings such as ['train'], got {value!r} "
-                f"({type(value).__name__})",
-                f"{name} 必须是字符串列表，例如 ['train']，实际得到 {value!r}"
-                f"（{type(value).__name__}）",
+                f"{name} must be a list of strings such as ['train'], got {_got(value)}",
+                f"{name} 必须是字符串列表，例如 ['train']，实际得到 {_got(value)}",
             )
         )
     if not value:
@@ -734,8 +798,8 @@ def limits(name: str, value: object) -> tuple[float, float] | None:
     if isinstance(value, (str, bytes)) or not isinstance(value, (list, tuple)) or len(value) != 2:
         raise TypeError(
             _text(
-                f"{name} must be a pair (low, high) or None, got {value!r}",
-                f"{name} 必须是一对数 (low, high) 或 None，实际得到 {value!r}",
+                f"{name} must be a pair (low, high) or None, got {_got(value)}",
+                f"{name} 必须是一对数 (low, high) 或 None，实际得到 {_got(value)}",
             )
         )
     low, high = (scalar(f"{name}[{i}]", v, float) for i, v in enumerate(value))
@@ -754,8 +818,8 @@ def choice(name: str, value: object, allowed: tuple[str, ...]) -> str:
     if not isinstance(value, str) or value not in allowed:
         raise ValueError(
             _text(
-                f"{name} must be one of {allowed}, got {value!r}",
-                f"{name} 必须是 {allowed} 之一，实际得到 {value!r}",
+                f"{name} must be one of {allowed}, got {_got(value)}",
+                f"{name} 必须是 {allowed} 之一，实际得到 {_got(value)}",
             )
         )
     return value
@@ -780,10 +844,9 @@ def weights(name: str, value: object) -> torch.Tensor:
             if isinstance(v, numbers.Complex) and not isinstance(v, numbers.Real):
                 raise TypeError(
                     _text(
-                        f"{name}[{i}] must be a real number, got {v!r} ({type(v).__name__}); "
+                        f"{name}[{i}] must be a real number, got {_got(v)}; "
                         f"use .real if the imaginary part is meant to be 0",
-                        f"{name}[{i}] 必须是实数，实际得到 {v!r}（{type(v).__name__}）；"
-                        f"如果虚部本应为 0，请用 .real",
+                        f"{name}[{i}] 必须是实数，实际得到 {_got(v)}；如果虚部本应为 0，请用 .real",
                     )
                 )
         try:
@@ -793,8 +856,8 @@ def weights(name: str, value: object) -> torch.Tensor:
         if vec.dim() != 1:
             raise ValueError(
                 _text(
-                    f"{name} must be a flat list of numbers, got {value!r}",
-                    f"{name} 必须是一层的数字列表（不能嵌套），实际得到 {value!r}",
+                    f"{name} must be a flat list of numbers, got {_got(value)}",
+                    f"{name} 必须是一层的数字列表（不能嵌套），实际得到 {_got(value)}",
                 )
             )
     if vec.numel() == 0:
@@ -809,8 +872,8 @@ def weights(name: str, value: object) -> torch.Tensor:
 
 def _not_weights(name: str, value: object) -> str:
     return _text(
-        f"{name} must be a list of numbers or a 1-D tensor, got {value!r}",
-        f"{name} 必须是数字列表或 1-D 张量，实际得到 {value!r}",
+        f"{name} must be a list of numbers or a 1-D tensor, got {_got(value)}",
+        f"{name} 必须是数字列表或 1-D 张量，实际得到 {_got(value)}",
     )
 
 
@@ -913,8 +976,8 @@ def items(name: str, value: object, what: str) -> list:
     if isinstance(value, (str, bytes)) or not isinstance(value, Sequence) or not value:
         raise TypeError(
             _text(
-                f"{name} must be a non-empty list of {what}, got {value!r}",
-                f"{name} 必须是非空的{_zh(what)}列表，实际得到 {value!r}",
+                f"{name} must be a non-empty list of {what}, got {_got(value)}",
+                f"{name} 必须是非空的{_zh(what)}列表，实际得到 {_got(value)}",
             )
         )
     return list(value)
@@ -981,8 +1044,8 @@ def columns(
         raise TypeError(
             _text(
                 f"columns must be a sequence of column names such as ('flipper_length_mm',), "
-                f"got {value!r}",
-                f"columns 必须是列名的序列，例如 ('flipper_length_mm',)，实际得到 {value!r}",
+                f"got {_got(value)}",
+                f"columns 必须是列名的序列，例如 ('flipper_length_mm',)，实际得到 {_got(value)}",
             )
         )
     if len(value) == 0:
@@ -996,8 +1059,8 @@ def columns(
         if not isinstance(v, str):
             raise TypeError(
                 _text(
-                    f"{name} must be a column name (str), got {v!r}",
-                    f"{name} 必须是列名（str），实际得到 {v!r}",
+                    f"{name} must be a column name (str), got {_got(v)}",
+                    f"{name} 必须是列名（str），实际得到 {_got(v)}",
                 )
             )
         if v in text:
@@ -1039,8 +1102,8 @@ def figsize(name: str, value: object) -> tuple[float, float]:
     if isinstance(value, (str, bytes)) or not isinstance(value, Sequence) or len(value) != 2:
         raise TypeError(
             _text(
-                f"{name} must be a pair of numbers (width, height), got {value!r}",
-                f"{name} 必须是一对数 (width, height)，实际得到 {value!r}",
+                f"{name} must be a pair of numbers (width, height), got {_got(value)}",
+                f"{name} 必须是一对数 (width, height)，实际得到 {_got(value)}",
             )
         )
     width = scalar(f"{name}[0]", value[0], float, low=0, include_low=False, why="width in inches")
@@ -1056,8 +1119,8 @@ def line_name(name: str, value: object) -> str:
     if not isinstance(value, str):
         raise TypeError(
             _text(
-                f"{name} must be a string naming the line, got {value!r} ({type(value).__name__})",
-                f"{name} 必须是给线命名的字符串，实际得到 {value!r}（{type(value).__name__}）",
+                f"{name} must be a string naming the line, got {_got(value)}",
+                f"{name} 必须是给线命名的字符串，实际得到 {_got(value)}",
             )
         )
     return value

@@ -159,10 +159,9 @@ def load_array(
     >>> X.shape, y.shape
     (torch.Size([10, 2]), torch.Size([10, 1]))
     """
+    arrays = _checks.tensor_list("data_arrays", data_arrays, "(features, labels)")
     batch_size = _checks.scalar("batch_size", batch_size, int, low=1)
-    arrays = tuple(data_arrays)
-    for i, array in enumerate(arrays):
-        _checks.tensor(f"data_arrays[{i}]", array)
+    shuffle = _checks.boolean("is_train", is_train, "True: a fresh random order, False: in order")
     _checks.same_lengths("data_arrays", arrays)
     dataset = torch.utils.data.TensorDataset(*arrays)
-    return torch.utils.data.DataLoader(dataset, batch_size, shuffle=bool(is_train))
+    return torch.utils.data.DataLoader(dataset, batch_size, shuffle=shuffle)

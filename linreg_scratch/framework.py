@@ -25,6 +25,8 @@ True
 from __future__ import annotations
 
 import inspect
+import math
+import numbers
 from collections.abc import Callable, Iterable, Sequence
 from types import FrameType
 from typing import TYPE_CHECKING, Any, SupportsFloat, cast
@@ -34,6 +36,7 @@ from torch import nn
 
 from . import _checks
 from .data import load_array, synthetic_data
+from .divergence import DivergenceError
 from .lang import text
 from .loss import squared_loss
 from .model import linreg
@@ -338,6 +341,13 @@ class Trainer(HyperParameters):
         return batch
 
     def fit(self, model: Module, data: DataModule) -> None:
+        """Train ``model`` on ``data`` for ``max_epochs`` epochs (``fit_epoch`` each).
+
+        After each epoch, a parameter or a training loss on the board that is no longer
+        finite stops the run with a :class:`~linreg_scratch.DivergenceError` that names
+        the epoch and the learning rate, instead of plotting NaN from then on.
+        """
+        _checks.model_and_data(model, data)
         self.prepare_data(data)
         self.prepare_model(model)
         self.optim = model.configure_optimizers()
@@ -346,7 +356,46 @@ class Trainer(HyperParameters):
         self.val_batch_idx = 0
         for epoch in range(self.max_epochs):
             self.epoch = epoch
-            self.fit_epoch()
+            self.fit_epoch()  # the book's cells may replace it: checked after, not inside
+            self._refuse_divergence(epoch)
+
+    def _refuse_divergence(self, epoch: int) -> None:
+        """Raise DivergenceError if the model's parameters or its training losses on the
+        board (every ``train_`` line, pending points included) are not all finite."""
+        board = self.model.board
+        losses = [
+            y
+            for points in (board.data, board.raw_points)
+            for label, line in points.items()
+            if label.startswith("train_")
+            for _, y in line
+        ]
+        bad_loss = next((y for y in losses if not math.isfinite(y)), None)
+        params = [p.detach() for p in self.model.parameters()]
+        bad_params = [p for p in params if not bool(torch.isfinite(p).all())]
+        lr = _learning_rate(self.model, self.optim)
+        if (bad_loss is None and not bad_params) or lr is None:
+            return
+        if bad_loss is not None:
+            kind = "NaN" if math.isnan(bad_loss) else "inf"
+            reason = text(
+                f"the training loss became {kind} in epoch {epoch + 1}",
+                f"训练损失在第 {epoch + 1} 个迭代周期变成了 {kind}",
+            )
+        else:
+            kind = "NaN" if any(bool(p.isnan().any()) for p in bad_params) else "inf"
+            reason = text(
+                f"the parameters became {kind} in epoch {epoch + 1}",
+                f"参数在第 {epoch + 1} 个迭代周期变成了 {kind}",
+            )
+        raise DivergenceError(
+            reason,
+            lr,
+            epoch=epoch + 1,
+            batch=None,
+            losses=[y for y in losses if math.isfinite(y)],
+            params_finite=not bad_params,
+        )
 
     def fit_epoch(self) -> None:
         self.model.train()
@@ -377,6 +426,15 @@ class Trainer(HyperParameters):
             with torch.no_grad():
                 for g in grads:
                     g *= grad_clip_val / norm  # in place: g is p.grad itself
+
+
+def _learning_rate(model: nn.Module, optim: object) -> float | None:
+    """``model.lr`` (the books' models keep it), else the optimiser's first group's, else None."""
+    lr = getattr(model, "lr", None)
+    if lr is None:
+        groups = getattr(optim, "param_groups", None) or [{}]
+        lr = groups[0].get("lr")
+    return float(lr) if isinstance(lr, numbers.Real) else None
 
 
 class SyntheticRegressionData(DataModule):
@@ -455,6 +513,7 @@ class LinearRegressionScratch(Module):
     def __init__(self, num_inputs: int, lr: float, sigma: float = 0.01) -> None:
         super().__init__()
         num_inputs = _checks.scalar("num_inputs", num_inputs, int, low=1)
+        lr = _checks.scalar("lr", lr, float, low=0, include_low=False)
         sigma = _checks.scalar("sigma", sigma, float, low=0)
         self.save_hyperparameters()
         # Parameters (tensors with requires_grad), so .to(device) and clipping see them.

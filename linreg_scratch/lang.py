@@ -78,6 +78,8 @@ TERMS = {
     "epochs": "迭代周期",
     "loss": "损失",
     "train loss": "训练损失",
+    "train_loss": "训练损失",  # the lines of the books' ProgressBoard
+    "val_loss": "验证损失",
     "mean squared loss": "平均平方损失",
     "step": "迭代步",
 }

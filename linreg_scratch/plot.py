@@ -169,7 +169,7 @@ class Animator:
                 _flush_when_cells_end()
         else:
             values = ", ".join(f"{lang.term(n)} {v:.6g}" for n, v in zip(names, ys, strict=True))
-            print(f"{lang.term(self.xlabel) or 'x'} {x:g}: {values}")
+            print(f"{lang.term(self.xlabel) or 'x'} {round(x, 3):g}: {values}")  # epoch 0.234
 
     def _one_per_line(self, y: float | Sequence[float]) -> list[float]:
         """``y`` as a list of one value per line; the lines are made on the first call."""

@@ -6,6 +6,7 @@ import argparse
 import math
 
 import pytest
+import torch
 from hypothesis import given
 from hypothesis import strategies as st
 from strategies import not_numbers, scalar_ints
@@ -33,7 +34,37 @@ def test_every_non_number_is_refused_naming_what_arrived(value, kind):
     with pytest.raises(TypeError) as info:
         _checks.scalar("lr", value, kind, low=0)
     message = str(info.value)
-    assert message.startswith("lr must be ") and f"({type(value).__name__})" in message
+    assert message.startswith("lr must be ") and type(value).__name__ in message
+
+
+def test_a_tensor_in_a_number_s_place_is_named_by_its_shape_not_its_values():
+    features = torch.arange(2000.0).reshape(1000, 2)
+    with pytest.raises(TypeError) as info:
+        _checks.scalar("batch_size", features, int, low=1)
+    assert str(info.value) == (
+        "batch_size must be a positive int, got a Tensor of shape (1000, 2) (torch.float32); "
+        "is an argument in the wrong place?"
+    )
+    with pytest.raises(TypeError) as info:  # a long text is cut short
+        _checks.scalar("lr", "0.03" * 40, float)
+    assert len(str(info.value)) < 120 and str(info.value).endswith("... (str)")
+
+
+@given(value=st.floats(-1e6, 1e6), k=st.integers(-(2**40), 2**40))
+def test_a_zero_d_tensor_counts_as_its_number(value, k):
+    out = _checks.scalar("lr", torch.tensor(value), float)
+    assert type(out) is float and out == torch.tensor(value).item()
+    assert _checks.scalar("batch_size", torch.tensor(k), int) == k
+    assert type(_checks.scalar("batch_size", torch.tensor(k), int)) is int
+
+
+@given(kind=st.sampled_from([int, float]))
+def test_a_zero_d_tensor_of_the_wrong_kind_is_refused(kind):
+    with pytest.raises(TypeError, match=r"got tensor\(True\) \(Tensor\)$"):
+        _checks.scalar("flag", torch.tensor(True), kind)
+    words = r"^batch_size must be a positive int, got tensor\(2\.5000\) \(Tensor\)$"
+    with pytest.raises(TypeError, match=words):
+        _checks.scalar("batch_size", torch.tensor(2.5), int, low=1)
 
 
 @given(value=st.floats(-1e6, 1e6).filter(lambda v: v != int(v)))

@@ -197,6 +197,18 @@ def test_load_array_rejects_mismatched_lengths_and_bad_batch_size():
         d2l.load_array((torch.ones(5, 2),), 0)
 
 
+def test_load_array_refuses_a_bare_tensor_and_a_non_bool_is_train():
+    X = torch.ones(1000, 2)  # tuple(X) would make a data set of 2 "arrays" of 1000 rows
+    with pytest.raises(TypeError) as info:
+        d2l.load_array(X, 10)
+    assert str(info.value) == (
+        "data_arrays must be a list of tensors such as (features, labels), got one tensor "
+        "of shape (1000, 2); pass them together: (features, labels)"
+    )
+    with pytest.raises(TypeError, match=r"^is_train must be True or False, got 'no' \(str\)"):
+        d2l.load_array((X, X[:, :1]), 10, is_train="no")
+
+
 def test_plot_draws_each_series_with_its_format_and_labels():
     fig = matplotlib.pyplot.figure()
     x = np.arange(0, 3, 0.5)

@@ -199,6 +199,8 @@ def test_trainer_without_a_gpu_trains_on_the_cpu():
         (lambda: Trainer(max_epochs=1, gradient_clip_val=-1), "gradient_clip_val"),
         (lambda: SGD([torch.zeros(1)], lr=0), "lr"),
         (lambda: LinearRegressionScratch(0, lr=0.1), "num_inputs"),
+        (lambda: LinearRegressionScratch(2, lr="0.03"), "^lr must be a finite number > 0"),
+        (lambda: LinearRegressionScratch(2, lr=0), "^lr must be a finite number > 0"),
         (lambda: SyntheticRegressionData([1.0], 0.0, batch_size=0), "batch_size"),
         (lambda: ProgressBoard().draw(1, 1, "a", every_n=0), "every_n"),
         (lambda: ProgressBoard().draw(1, 1, label=None), "label"),
@@ -208,6 +210,74 @@ def test_trainer_without_a_gpu_trains_on_the_cpu():
 def test_bad_arguments_are_named(call, match):
     with pytest.raises((ValueError, TypeError), match=match):
         call()
+
+
+def test_fit_names_swapped_arguments():
+    model, data = quiet(LinearRegressionScratch(2, lr=0.03)), SyntheticRegressionData([1, 2], 0)
+    with pytest.raises(TypeError) as info:
+        Trainer(max_epochs=1).fit(data, model)
+    assert str(info.value) == (
+        "model must be a Module with training_step and configure_optimizers, got a "
+        "SyntheticRegressionData; model and data are swapped: call fit(model, data)"
+    )
+    with pytest.raises(TypeError, match=r"^data must be a DataModule .*, got \(1, 2\) \(tuple\)$"):
+        Trainer(max_epochs=1).fit(model, (1, 2))
+
+
+def _finite(model):
+    """The model's parameters and its training losses on the board, all finite?"""
+    board = model.board
+    losses = [y for line in (board.data, board.raw_points) for _, y in line.get("train_loss", [])]
+    params = [p.detach() for p in model.parameters()]
+    return all(torch.isfinite(torch.tensor(losses)).tolist()) and all(
+        bool(torch.isfinite(p).all()) for p in params
+    )
+
+
+def _concise(num_inputs, lr):
+    return LinearRegression(lr)
+
+
+@pytest.mark.parametrize(
+    "make, lr, first",
+    [  # MSELoss has no 1/2: the concise model's step is twice as long
+        (LinearRegressionScratch, 10.0, True),
+        (LinearRegressionScratch, 2.2, False),
+        (_concise, 10.0, True),
+        (_concise, 1.1, False),
+    ],
+)
+def test_fit_stops_at_the_first_epoch_that_leaves_something_non_finite(make, lr, first):
+    """lr=10 overflows in the first epoch, a step just past 2 (of the halved loss) a few
+    epochs later (|1 - lr| > 1 for the unit-variance features): the error names that
+    epoch, and the run one epoch shorter (the same seed, so the same steps) ends with
+    everything still finite."""
+
+    def run(epochs):
+        torch.manual_seed(0)
+        model = quiet(make(2, lr=lr))
+        data = SyntheticRegressionData(w=torch.tensor([2, -3.4]), b=4.2)
+        Trainer(max_epochs=epochs).fit(model, data)
+        return model
+
+    with pytest.raises(FloatingPointError) as info:
+        run(100)
+    epoch = info.value.epoch
+    assert info.value.batch is None and f"in epoch {epoch};" in str(info.value)
+    assert "lr=" + f"{lr:g}" + " is probably too large" in str(info.value)
+    assert (epoch == 1) == first
+    if not first:
+        assert _finite(run(epoch - 1))
+
+
+def test_a_diverging_fit_speaks_chinese_after_set_language():
+    from linreg_scratch.lang import language
+
+    torch.manual_seed(0)
+    with language("zh"), pytest.raises(FloatingPointError, match=r"^训练发散：.*第 1 个迭代周期"):
+        Trainer(max_epochs=2).fit(
+            quiet(LinearRegressionScratch(2, lr=10)), SyntheticRegressionData([2, -3.4], 4.2)
+        )
 
 
 def test_progress_board_averages_every_n_points_and_prints_in_a_terminal(capsys):
@@ -236,6 +306,20 @@ def test_training_prints_its_losses_in_a_terminal(python):
     val_losses = [float(ln.split()[-1]) for ln in lines[:9] if "val_loss" in ln]
     assert val_losses[0] > val_losses[1] > val_losses[2]
     assert lines[9] == "epoch 1: a 0.5, b 0.25"
+    assert lines[0].startswith("epoch 0.234: train_loss ")  # 15 of the epoch's 64 batches
+
+
+def test_the_board_s_lines_print_in_chinese_after_set_language(capsys):
+    from linreg_scratch.lang import language
+
+    board = ProgressBoard(xlabel="epoch")
+    with language("zh"):
+        board.draw(1 / 3, 2.0, "train_loss")
+        board.draw(1, 1.0, "val_loss")
+    assert capsys.readouterr().out.splitlines() == [
+        "迭代周期 0.333: 训练损失 2",
+        "迭代周期 1: 验证损失 1",
+    ]
 
 
 def test_board_and_animator_draw_in_place_in_a_kernel(tmp_path):
