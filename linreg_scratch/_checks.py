@@ -396,8 +396,9 @@ def same_length(
     return n
 
 
-def function(name: str, value: object, like: str = ""):
-    """Require a callable (a function such as ``like``), not the result of calling one."""
+def function(name: str, value: object, like: str = "", check: str = "sgd"):
+    """Require a callable (a function such as ``like``), not the result of calling one;
+    without ``like``, the hint shows ``check.<check>(<check>)``, the call that was meant."""
     if not callable(value) and like:
         raise TypeError(
             _text(
@@ -406,12 +407,13 @@ def function(name: str, value: object, like: str = ""):
             )
         )
     if not callable(value):
+        right, wrong = f"check.{check}({check})", f"check.{check}({check}(...))"
         raise TypeError(
             _text(
                 f"{name} must be a function, got {type(value).__name__}; pass the function "
-                f"itself (check.sgd(sgd)), not the result of calling it (check.sgd(sgd(...)))",
+                f"itself ({right}), not the result of calling it ({wrong})",
                 f"{name} 必须是函数，实际得到 {type(value).__name__}；请传入函数本身"
-                f"（check.sgd(sgd)），而不是调用它的结果（check.sgd(sgd(...))）",
+                f"（{right}），而不是调用它的结果（{wrong}）",
             )
         )
     return value
@@ -1301,8 +1303,9 @@ def fast_linreg(
     net, loss, params, features: torch.Tensor, labels: torch.Tensor, formula: tuple
 ) -> None:
     """Require what ``train(..., fast=True)``'s written-out gradient assumes: ``(net, loss)``
-    is ``formula``, i.e. ``(linreg, squared_loss)``, ``params=[w, b]`` with ``w: (d, 1)``,
-    ``b: (1,)`` or ``()``, one label per example, and one dtype for all of them."""
+    is ``formula``, i.e. ``(linreg, squared_loss)``, ``params=[w, b]`` with ``w: (d, 1)``
+    or ``(d,)``, ``b: (1,)`` or ``()``, one label per example, and one dtype for ``features``,
+    ``w`` and ``b`` (the labels are taken in that dtype, as the chapter's loop promotes them)."""
     if (net, loss) != formula:
         got = (
             f"net={getattr(net, '__name__', type(net).__name__)}",
@@ -1327,26 +1330,17 @@ def fast_linreg(
         )
     w, b = params
     linreg_params(w, b, features, "features")
-    if w.dim() != 2:
-        raise ValueError(
-            _text(
-                f"fast=True needs w of shape ({features.shape[1]}, 1), as init_params makes "
-                f"it, got shape {tuple(w.shape)}",
-                f"fast=True 需要形状为 ({features.shape[1]}, 1) 的 w（与 init_params 创建的"
-                f"一致），实际得到形状 {tuple(w.shape)}",
-            )
-        )
     one_per_example("labels", labels, len(features))
-    dtypes = {features.dtype, labels.dtype, w.dtype, b.dtype}
+    dtypes = {features.dtype, w.dtype, b.dtype}
     if len(dtypes) > 1:
         raise TypeError(
             _text(
-                f"fast=True needs one dtype for features, labels, w and b, got features "
-                f"{features.dtype}, labels {labels.dtype}, w {w.dtype}, b {b.dtype}; convert "
-                f"them with .float() (or use fast=False)",
-                f"fast=True 要求 features、labels、w 和 b 的 dtype 相同，实际得到 features "
-                f"{features.dtype}，labels {labels.dtype}，w {w.dtype}，b {b.dtype}；"
-                f"请用 .float() 转换它们（或使用 fast=False）",
+                f"fast=True needs one dtype for features, w and b, got features "
+                f"{features.dtype}, w {w.dtype}, b {b.dtype}; convert them with .float() (or "
+                f"use fast=False)",
+                f"fast=True 要求 features、w 和 b 的 dtype 相同，实际得到 features "
+                f"{features.dtype}，w {w.dtype}，b {b.dtype}；请用 .float() 转换它们"
+                f"（或使用 fast=False）",
             )
         )
 

@@ -65,8 +65,8 @@ def train_fast(
     before = [(p.detach().clone(), p.grad) for p in params] if callback is None else None
     if before is None:
         _checks.finite_data(features, labels)
-    for param in params:
-        param.grad = None  # no gradient is computed: none is left from before
+    for param in params:  # zeroed, as the chapter's sgd leaves them; none is computed here
+        param.grad = torch.zeros_like(param)
     n, d = features.shape
     settings = (params, features, labels, batch_size, lr, weight_decay)
     trajectory = _plain_trajectory(callback)
@@ -164,8 +164,9 @@ def epoch_loss(
 class _Engine:
     """What both engines share: the data, the settings, and the loss printed per epoch.
 
-    ``params = [w, b]`` with ``w: (d, 1)``, ``b: (1,)`` (``w`` and ``b`` here share their
-    storage, without autograd); ``features: (n, d)``, ``labels`` with ``n`` elements.
+    ``params = [w, b]`` with ``w: (d, 1)`` or ``(d,)``, ``b: (1,)`` (``w`` and ``b`` here
+    share their storage, without autograd); ``features: (n, d)``, ``labels`` with ``n``
+    elements.
     Each engine makes its own buffers, ``r: (rows,)`` among them.
     """
 
@@ -191,8 +192,8 @@ class _Engine:
 class LinregSGD(_Engine):
     """One epoch of SGD for ``linreg`` and ``squared_loss`` per :meth:`run`, no autograd.
 
-    ``params = [w, b]`` with ``w: (d, 1)``, ``b: (1,)``; ``features: (n, d)``. Each chunk
-    of the epoch's order is gathered once into the preallocated ``Z`` and ``y``, and
+    ``params = [w, b]`` with ``w: (d, 1)`` or ``(d,)``, ``b: (1,)``; ``features: (n, d)``.
+    Each chunk of the epoch's order is gathered once into the preallocated ``Z`` and ``y``, and
     the batches are views of them made once, so nothing is allocated per step. The
     loss of each batch, ``sum(r^2 / 2)`` before its step, is computed per chunk from the
     residuals kept in ``r``, without a host synchronisation (the caller reads the

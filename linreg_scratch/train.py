@@ -126,7 +126,7 @@ def train(
         return train_fast(
             params,
             features,
-            labels,
+            labels.to(features.dtype),  # a copy only if it differs, e.g. float64 labels
             lr=lr,
             num_epochs=num_epochs,
             batch_size=batch_size,

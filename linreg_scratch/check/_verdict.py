@@ -162,7 +162,7 @@ class Result:
 
 def run(name: str, fn: object, cases: Sequence[Callable[[], None]]) -> list[Problem | None]:
     """Run every case under a fixed seed: its problem, or ``None`` when it passed."""
-    _checks.function("fn", fn)
+    _checks.function("fn", fn, check=name)
     return [_outcome(name, case) for case in cases]
 
 
