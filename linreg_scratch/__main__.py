@@ -65,6 +65,10 @@ def build_parser() -> argparse.ArgumentParser:
             "生成 y = Xw + b + 噪声，用小批量随机梯度下降拟合 w 和 b，"
             "并与真实值比较（默认值与教程相同）。",
         ),
+        epilog=text(
+            "Teachers: python -m linreg_scratch.grade --help grades submitted notebooks.",
+            "老师：python -m linreg_scratch.grade --help 可给提交的笔记本评分。",
+        ),
     )
     p.add_argument(
         "--num-examples",

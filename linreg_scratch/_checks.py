@@ -60,6 +60,7 @@ PHRASES_ZH = {
         "Trajectory 对象：callback(epoch, batch, params)"
     ),
     "True: a fresh random order, False: in order": "True：每次重新随机打乱，False：保持原顺序",
+    "True: sgd must zero the gradients": "True：sgd 必须把梯度清零",
     # fix, and the names that are words
     "pass one value per line of the plot": "请为图中的每条线传入一个值",
     "train for at least one epoch first": "请先训练至少一个迭代周期",
@@ -1191,12 +1192,24 @@ def not_a_notebook(path: os.PathLike, err: Exception) -> NoReturn:
 
 
 def not_a_file(name: str, value: str | None, wanted: str) -> None:
-    """Require ``value`` (an option's path) not to be an existing file."""
-    if value is not None and os.path.isfile(value):
+    """Require ``value`` (an option's path) not to be an existing file, nor named like one
+    (``.json``, ``.csv``: a folder of that name would surprise)."""
+    if value is not None and (os.path.isfile(value) or value.endswith((".json", ".csv"))):
         raise ValueError(
             _text(
-                f"{name} must be {wanted}, got the file {value!r}",
-                f"{name} 必须{_zh(wanted)}，实际得到文件 {value!r}",
+                f"{name} must be {wanted}, got the file name {value!r}",
+                f"{name} 必须{_zh(wanted)}，实际得到文件名 {value!r}",
+            )
+        )
+
+
+def is_folder(name: str, value: os.PathLike, option: str) -> None:
+    """Require ``value`` to be a folder, as ``option`` asks."""
+    if not os.path.isdir(value):
+        raise ValueError(
+            _text(
+                f"{name} must be a folder with {option}, got the file {os.fspath(value)!r}",
+                f"使用 {option} 时 {name} 必须是文件夹，实际得到文件 {os.fspath(value)!r}",
             )
         )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import inspect
 import os
 import pathlib
 import random
@@ -566,7 +567,7 @@ WRONG = {
     "sgd": [
         (sgd_no_division, "not divided by the batch size"),
         (sgd_divided_twice, "divided by the batch size twice"),
-        (sgd_by_len_params, "divided by the wrong batch size"),
+        (sgd_by_len_params, "divided by something other than batch_size"),
         (sgd_ascent, "gradient ascent"),
         (sgd_rebinds, "never reaches the parameter"),
         (sgd_on_clone, "never reaches the parameter"),
@@ -882,3 +883,30 @@ def test_the_result_keeps_one_outcome_per_case():
     failed = [o for o in bad.outcomes if o is not None]
     assert len(failed) == 1 and "float64" in failed[0].case  # only the float64 case
     assert failed[0].key == "data_iter.dtype" and bad.found == failed
+
+
+def test_an_array_that_came_back_is_named_by_its_type_shape_and_dtype():
+    from linreg_scratch.check._compare import shape
+
+    assert shape(np.zeros((1000, 2))) == "numpy ndarray of shape (1000, 2) (float64)"
+    assert shape(torch.zeros(3, 1)) == "tensor of shape (3, 1) (float32)"
+    long = shape(list(range(100)))
+    assert long.startswith("list [0, 1, 2") and len(long) == 120 and "\n" not in long
+
+
+def _linreg_that_raises(X, w, b):
+    scale = 2.0
+    return torch.mm(w, X) * scale + b  # the factors swapped: mm raises here
+
+
+def test_an_error_names_the_line_of_the_learner_s_function_that_raised():
+    line = inspect.getsourcelines(_linreg_that_raises)[1] + 2
+    got = check.linreg(_linreg_that_raises).found[0].got
+    assert got.startswith("RuntimeError: mat1 and mat2 shapes cannot be multiplied")
+    assert got.endswith(
+        f"(_linreg_that_raises, line {line}: return torch.mm(w, X) * scale + b"
+        "  # the factors swapped: mm raises here)"
+    )
+    with linreg_scratch.lang.language("zh"):
+        got = check.linreg(_linreg_that_raises).found[0].got
+    assert f"（_linreg_that_raises，第 {line} 行：return torch.mm(w, X)" in got

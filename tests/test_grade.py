@@ -100,6 +100,38 @@ def test_grade_checks_every_function_a_namespace_defines():
     assert [r.score for r in results.values()][2:] == [0.0, 0.0, 0.0]
 
 
+def test_grade_asks_sgd_to_zero_the_gradients_as_the_assignment_s_loop_needs():
+    assert check.sgd(tc.sgd_seed) and not check.sgd(tc.sgd_seed, zeroes=True)
+    graded = check.grade({"sgd": tc.sgd_seed})["sgd"]
+    assert graded.score == 0.0  # every case: the step is right, the gradient is left
+    assert str(graded).startswith("✗ sgd: gradients not zeroed after the step")
+    assert "param.grad.zero_()" in str(graded)
+    assert check.sgd(linreg_scratch.sgd, zeroes=True).score == 1.0
+    for zeroing in (tc.sgd_d2l2, tc.sgd_sub_none, tc.sgd_data_sub):
+        assert check.sgd(zeroing, zeroes=True).score == 1.0
+        assert check.grade({"sgd": zeroing})["sgd"].score == 1.0
+    with pytest.raises(TypeError, match=r"^zeroes must be True or False"):
+        check.sgd(tc.sgd_d2l2, zeroes="yes")
+
+
+def test_the_seed_s_sgd_in_the_assignment_s_loop_is_why_grade_asks():
+    """The assignment's loop with an sgd that leaves the gradients: they pile up and the
+    weights miss [2, -3.4] (what the teacher saw); zeroing them fixes it."""
+    import linreg_scratch as ls
+
+    def run(sgd):
+        torch.manual_seed(0)
+        features, labels = ls.synthetic_data(torch.tensor([2, -3.4]), 4.2, 1000)
+        w, b = torch.normal(0, 0.01, (2, 1), requires_grad=True), torch.zeros(1, requires_grad=True)
+        for _ in range(3):
+            for X, y in ls.data_iter(10, features, labels):
+                ls.squared_loss(ls.linreg(X, w, b), y).sum().backward()
+                sgd([w, b], 0.03, 10)
+        return (w.detach().reshape(-1) - torch.tensor([2, -3.4])).abs().max().item()
+
+    assert run(tc.sgd_seed) > 0.1 and run(tc.sgd_d2l2) < 0.01
+
+
 def test_grade_stops_a_function_that_never_returns():
     def linreg(X, w, b):
         while True:
@@ -122,11 +154,13 @@ def test_grade_survives_a_function_that_exits():
 
 
 def _copied(namespace: dict) -> dict:
-    """What the grader rebuilds from ``namespace`` after EXTRACT ran in it."""
-    path = pathlib.Path(namespace.pop("__path__"))
-    exec(grade.EXTRACT + f"\n__linreg_scratch_extract({str(path)!r}, {grade.NAMES!r})", namespace)
+    """What the grader rebuilds from ``namespace`` (a kernel's ``__main__``) after EXTRACT
+    ran in it, sent through pickle's bytes as from the kernel to the grader."""
     import pickle
 
+    path = pathlib.Path(namespace.pop("__path__"))
+    namespace.setdefault("__name__", "__main__")
+    exec(grade.EXTRACT + f"\n__linreg_scratch_extract({str(path)!r}, {grade.NAMES!r})", namespace)
     _, specs = pickle.loads(path.read_bytes())
     return grade.rebuild(specs)
 
@@ -141,10 +175,10 @@ def test_each_mistake_survives_the_copy_out_of_the_notebook(tmp_path, name, fn, 
     namespace = {"torch": torch, "random": random, "np": np, "__path__": tmp_path / "f.pickle"}
     exec(source, namespace)
     copied = _copied(namespace)
-    assert copied[name] is not namespace[name] and copied[name].__globals__ is copied
+    assert copied[name] is not namespace[name] and copied[name].__globals__ is not namespace
     result = check.grade(copied)[name]
     assert diagnosis in str(result).splitlines()[0]
-    assert result.score == getattr(check, name)(fn).score
+    assert result.score == check.grade({name: fn})[name].score
 
 
 def test_the_copy_takes_helpers_modules_and_values_but_not_the_kernel_state(tmp_path):
@@ -157,9 +191,128 @@ def test_the_copy_takes_helpers_modules_and_values_but_not_the_kernel_state(tmp_
         namespace,
     )
     copied = _copied(namespace)
-    assert copied["T"] is torch and copied["HALF"] == 2.0 and callable(copied["_sq"])
-    assert "thing" not in copied and "Thing" not in copied  # not used by the five
+    assert set(copied) == {"squared_loss"}  # only the five names (here one) come back
+    scope = copied["squared_loss"].__globals__
+    assert scope["T"] is torch and scope["HALF"] == 2.0 and callable(scope["_sq"])
+    assert "thing" not in scope and "Thing" not in scope  # not used by the five
     assert check.grade(copied)["squared_loss"].score == 1.0
+
+
+SOLVED_SGD = (
+    "def sgd(params, lr, batch_size):\n"
+    "    for param in params:\n"
+    "        param -= lr * param.grad / batch_size\n"
+    "        param.grad.zero_()\n"
+)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "import torch\n@torch.no_grad()\n" + SOLVED_SGD,  # a decorator of torch's
+        "import functools, torch\n"  # a decorator of the notebook's own
+        "def quiet(f):\n    @functools.wraps(f)\n    def g(*a):\n"
+        "        with torch.no_grad():\n            return f(*a)\n    return g\n"
+        "@quiet\n" + SOLVED_SGD,
+        "import torch\nlist = [1, 2, 3]\nisinstance = open = None\n"  # built-ins reused
+        "def sgd(params, lr, batch_size):\n"
+        "    with torch.no_grad():\n"
+        "        for param in params:\n"
+        "            param -= lr * param.grad / batch_size\n"
+        "            param.grad.zero_()\n",
+    ],
+    ids=["torch-decorator", "own-decorator", "shadowed-builtins"],
+)
+def test_decorated_functions_and_reused_builtin_names_copy_out(tmp_path, source):
+    namespace = {"__path__": tmp_path / "f.pickle"}
+    exec(source, namespace)
+    assert check.sgd(namespace["sgd"]).score == 1.0
+    copied = _copied(namespace)
+    assert check.grade(copied)["sgd"].score == 1.0
+
+
+def test_a_class_the_notebook_defines_copies_out_with_the_function(tmp_path):
+    namespace = {"__path__": tmp_path / "f.pickle"}
+    exec(
+        "import torch\n"
+        "class Batches:\n"
+        "    def __init__(self, bs, X, y):\n"
+        "        self.order, self.bs, self.X, self.y = torch.randperm(len(X)), bs, X, y\n"
+        "    def __iter__(self):\n"
+        "        for i in range(0, len(self.X), self.bs):\n"
+        "            j = self.order[i : i + self.bs]\n"
+        "            yield self.X[j], self.y[j]\n"
+        "def data_iter(batch_size, features, labels):\n"
+        "    return iter(Batches(batch_size, features, labels))\n",
+        namespace,
+    )
+    copied = _copied(namespace)
+    assert check.grade(copied)["data_iter"].score == check.data_iter(namespace["data_iter"]).score
+
+
+def test_a_function_that_cannot_be_copied_is_named_and_the_others_still_come(tmp_path):
+    namespace = {"__path__": tmp_path / "f.pickle"}
+    exec(
+        "import threading\nLOCK = threading.Lock()\n"
+        "def linreg(X, w, b):\n    with LOCK:\n        return X @ w + b\n"
+        "def squared_loss(y_hat, y):\n    return (y_hat - y.reshape(y_hat.shape)) ** 2 / 2\n",
+        namespace,
+    )
+    copied = _copied(namespace)
+    assert isinstance(copied["linreg"], grade.Uncopyable) and "lock" in repr(copied["linreg"])
+    assert check.grade(copied)["squared_loss"].score == 1.0
+
+
+# --- checking apart: nothing the functions do reaches the grader ----------------------
+
+
+def _specs(tmp_path, source):
+    import pickle
+
+    namespace = {"__path__": tmp_path / "f.pickle", "__name__": "__main__"}
+    exec(source, namespace)
+    path = pathlib.Path(namespace.pop("__path__"))
+    exec(grade.EXTRACT + f"\n__linreg_scratch_extract({str(path)!r}, {grade.NAMES!r})", namespace)
+    return pickle.loads(path.read_bytes())[1]
+
+
+def test_checks_apart_survive_exit_interrupt_and_output(tmp_path, capfd):
+    specs = _specs(
+        tmp_path,
+        "import sys, torch\n"
+        "def linreg(X, w, b):\n    raise KeyboardInterrupt('stop')\n"
+        "def squared_loss(y_hat, y):\n"
+        "    print('noise'); print('more noise', file=sys.stderr)\n"
+        "    return (y_hat - y.reshape(y_hat.shape)) ** 2 / 2\n",
+    )
+    found = grade.check_apart(specs, 10.0)
+    assert list(found) == grade.NAMES
+    assert found["squared_loss"][0] == 1.0
+    assert found["linreg"][0] == 0.0 and "KeyboardInterrupt: stop" in found["linreg"][1]
+    assert "not found" in found["sgd"][1]
+    assert "noise" not in capfd.readouterr().out + capfd.readouterr().err
+    specs = _specs(
+        tmp_path,
+        "import os, torch\ndef sgd(*a):\n    os._exit(3)\n"
+        "def linreg(X, w, b):\n    return X @ w + b\n",
+    )
+    ended = grade.check_apart(specs, 10)
+    assert ended["sgd"] == (
+        0.0,
+        "✗ sgd: not graded: checking it ended the grader's process (exit code 3)",
+    )
+    assert ended["linreg"][0] == 1.0 and "not found" in ended["squared_loss"][1]
+
+
+def test_a_report_holds_every_problem_a_grader_shows():
+    result = check.data_iter(tc.iter_mutates) if hasattr(tc, "iter_mutates") else None
+    result = result or next(
+        r for r in (check.data_iter(fn) for fn, _ in tc.WRONG["data_iter"]) if len(r.found) > 1
+    )
+    report = result.report()
+    assert "more problem(s)" not in report and report.endswith(result.tally())
+    for found in result.found:
+        assert found.mistake in report and found.hint in report and found.got in report
 
 
 # --- the assignment notebook ------------------------------------------------------------
@@ -184,7 +337,9 @@ def test_the_assignment_leaves_each_function_as_a_stub_with_a_check_after_it():
     for name in grade.NAMES:
         at = next(i for i, s in enumerate(code) if s.startswith(f"def {name}("))
         assert 'raise NotImplementedError("write ' in code[at]
-        assert code[at + 1].endswith(f"check.{name}({name})")
+        assert code[at + 1].endswith(
+            f"check.{name}({name})" if name != "sgd" else "check.sgd(sgd, zeroes=True)"
+        )
         namespace = {}
         exec(code[at], namespace)
         with pytest.raises(NotImplementedError, match=f"write {name}: .* / "):
@@ -229,6 +384,41 @@ def test_a_bad_path_or_option_is_one_error_line_and_exit_2(tmp_path, capsys, mak
     assert err.count("\n") == 1 and err.startswith("error: ") and words in err
     if "--" not in words:
         assert str(path) in err
+
+
+def test_a_folder_s_out_must_be_a_folder_and_submission_needs_one(tmp_path, capsys):
+    assert grade.main([str(tmp_path), "--out", "results.json"]) == 2
+    assert "--out must be a folder when grading a folder, got the file name 'results.json'" in (
+        capsys.readouterr().err
+    )
+    notebook = tmp_path / "alice.ipynb"
+    notebook.write_text("{}")
+    assert grade.main([str(notebook), "--submission"]) == 2
+    assert "path must be a folder with --submission" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "files", [[], ["a.ipynb", "zip/b.ipynb", ".ipynb_checkpoints/a-checkpoint.ipynb"]]
+)
+def test_a_submission_without_exactly_one_notebook_gets_results_that_say_so(tmp_path, files):
+    folder = tmp_path / "submission"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("my answers")
+    for name in files:
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text("{}")
+    out = tmp_path / "results.json"
+    assert grade.main([str(folder), "--submission", "--out", str(out), "--points", "2"]) == 0
+    results = json.loads(out.read_text())
+    assert results["score"] == 0 and [t["name"] for t in results["tests"]] == grade.NAMES
+    assert all(t["score"] == 0 and t["max_score"] == 2 for t in results["tests"])
+    why = (
+        "the submission holds 2 notebooks (a.ipynb, zip/b.ipynb); submit only one"
+        if files
+        else "the submission holds no notebook (.ipynb); submit the assignment's notebook"
+    )
+    assert results["output"] == why
+    assert results["tests"][0]["output"] == f"✗ synthetic_data: not graded: {why}"
 
 
 # --- the command on submissions (kernels) ----------------------------------------------
@@ -315,6 +505,24 @@ def messy(tmp_path_factory):
     return out, json.loads((folder / "results.json").read_text()), seconds
 
 
+@pytest.mark.slow
+def test_the_readme_s_gradescope_autograder_runs_as_written(tmp_path):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("**Gradescope.**", 1)[1].split("```bash\n", 1)[1].split("```", 1)[0]
+    script = tmp_path / "run_autograder"
+    script.write_text(block.replace("/autograder", str(tmp_path)))
+    (tmp_path / "results").mkdir()
+    (tmp_path / "submission" / "unzipped").mkdir(parents=True)
+    _solved(tmp_path / "submission" / "unzipped" / "alice.ipynb")
+    bin_dir = os.path.dirname(sys.executable)  # `python` is the environment's, as there
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PATH": bin_dir + os.pathsep + os.environ["PATH"]}
+    env.pop(GRADING, None)
+    ran = subprocess.run(["bash", str(script)], capture_output=True, text=True, env=env)
+    assert ran.returncode == 0, ran.stderr
+    results = json.loads((tmp_path / "results" / "results.json").read_text())
+    assert results["score"] == 10 and {t["max_score"] for t in results["tests"]} == {2}
+
+
 @pytest.fixture(scope="module")
 def class_folder(tmp_path_factory):
     folder = tmp_path_factory.mktemp("class")
@@ -388,7 +596,7 @@ def test_a_class_is_graded_into_a_csv(class_folder):
         assert test["score"] == 0 and f"NotImplementedError: write {name}" in test["output"]
         assert "输入" in test["output"]  # --language zh
     for name, (fn, _) in WRONG.items():
-        expected = 2 * getattr(check, name)(fn).score
+        expected = 2 * check.grade({name: fn})[name].score
         assert float(rows["wrong.ipynb"][name]) == pytest.approx(expected, abs=1e-4)
         assert expected < 2
 
@@ -399,8 +607,7 @@ def test_each_wrong_function_gets_the_verdict_a_learner_reads(class_folder):
     tests = _tests(results["wrong"])
     with linreg_scratch.lang.language("zh"):
         for name, (fn, _) in WRONG.items():
-            verdict = str(getattr(check, name)(fn))
-            assert tests[name]["output"].startswith(verdict), name
+            assert tests[name]["output"] == check.grade({name: fn})[name].report(), name
 
 
 # --- the README's otter-grader recipe, run with otter ----------------------------------

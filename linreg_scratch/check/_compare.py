@@ -11,10 +11,15 @@ from .messages import label
 
 
 def shape(t: object) -> str:
-    """``tensor of shape (n, d) (float32)``, or the type and value of anything else."""
+    """``tensor of shape (n, d) (float32)``; an array by its type, shape and dtype; the type
+    and value (one line, cut short) of anything else."""
     if isinstance(t, torch.Tensor):
         return label("tensor", shape=tuple(t.shape), dtype=str(t.dtype).replace("torch.", ""))
-    return f"{type(t).__name__} {t!r}"[:120]
+    dims = getattr(t, "shape", None)
+    if isinstance(dims, tuple) and hasattr(t, "dtype"):  # a NumPy array, say
+        kind = f"{type(t).__module__.split('.')[0]} {type(t).__name__}"
+        return label("array", kind=kind, shape=tuple(int(n) for n in dims), dtype=t.dtype)
+    return " ".join(f"{type(t).__name__} {t!r}".split())[:120]
 
 
 def values(t: torch.Tensor) -> str:

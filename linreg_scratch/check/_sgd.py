@@ -11,6 +11,7 @@ from functools import partial
 
 import torch
 
+from .. import _checks
 from ._compare import close, shape, values
 from ._verdict import Result, call, fail, run
 from .messages import checked, label
@@ -18,14 +19,17 @@ from .messages import checked, label
 STEPS = [(0.1, 4, torch.float32), (0.03, 10, torch.float32), (0.5, 3, torch.float64)]
 
 
-def sgd(fn: Callable) -> Result:
+def sgd(fn: Callable, *, zeroes: bool = False) -> Result:
     """Check ``fn(params, lr, batch_size)``: ``param -= lr * param.grad / batch_size`` in place.
 
     Both styles of the books pass: ``.grad`` left for the loop to zero (the seed) or
-    zeroed by ``sgd`` itself (d2l 2.x), ``param.data`` or ``torch.no_grad()``.
+    zeroed by ``sgd`` itself (d2l 2.x), ``param.data`` or ``torch.no_grad()``. With
+    ``zeroes=True`` (as :func:`~linreg_scratch.check.grade` checks the assignment, whose
+    loop relies on it) ``sgd`` must also zero every ``.grad`` (or set it to None).
     """
-    cases: list[Callable[[], None]] = [partial(_one_step, fn, *step) for step in STEPS]
-    cases.append(partial(_two_steps, fn))
+    zeroes = _checks.boolean("zeroes", zeroes, "True: sgd must zero the gradients")
+    cases: list[Callable[[], None]] = [partial(_one_step, fn, *step, zeroes) for step in STEPS]
+    cases.append(partial(_two_steps, fn, zeroes))
     return Result("sgd", checked("sgd"), run("sgd", fn, cases))
 
 
@@ -45,17 +49,17 @@ def _params_with_grads(dtype: torch.dtype, seed: int, batch: int) -> list[torch.
     return [w, b]
 
 
-def _one_step(fn, lr: float, bs: int, dtype: torch.dtype) -> None:
+def _one_step(fn, lr: float, bs: int, dtype: torch.dtype, zeroes: bool) -> None:
     params = _params_with_grads(dtype, int(lr * 1000) + bs, bs)
     case = label("sgd.case", w=shape(params[0]), b=shape(params[1]), lr=lr, bs=bs)
-    _step(fn, params, lr, bs, case)
+    _step(fn, params, lr, bs, case, zeroes)
 
 
-def _two_steps(fn) -> None:
+def _two_steps(fn, zeroes: bool) -> None:
     lr, bs = 0.2, 5
     params = _params_with_grads(torch.float32, 1, bs)
     case = label("sgd.second_step", lr=lr, bs=bs)
-    _step(fn, params, lr, bs, case)
+    _step(fn, params, lr, bs, case, zeroes)
     # what the seed's loop does between steps: zero the gradients if sgd did not, backward again
     gen = torch.Generator().manual_seed(2)
     X, y = torch.randn(bs, 3, generator=gen), torch.randn(bs, 1, generator=gen)
@@ -63,10 +67,10 @@ def _two_steps(fn) -> None:
         if p.grad is not None:
             p.grad.zero_()
     _backward(X, y, *params)
-    _step(fn, params, lr, bs, case)
+    _step(fn, params, lr, bs, case, zeroes)
 
 
-def _step(fn, params: list[torch.Tensor], lr: float, bs: int, case: str) -> None:
+def _step(fn, params: list[torch.Tensor], lr: float, bs: int, case: str, zeroes: bool) -> None:
     originals = list(params)
     grads = [p.grad.clone() for p in params if p.grad is not None]  # all: _backward just ran
     before = [p.detach().clone() for p in params]
@@ -87,6 +91,9 @@ def _step(fn, params: list[torch.Tensor], lr: float, bs: int, case: str) -> None
         zeroed = p.grad is not None and not p.grad.any() and bool(g.any())
         key = _name_step(ratio, lr, bs, zeroed)
         fail(key, case, name=name, want=values(want), came=values(got), ratio=ratio)
+    for i, p in enumerate(originals if zeroes else []):  # every step right: then the zeroing
+        if p.grad is not None and bool(p.grad.any()):
+            fail("sgd.not_zeroed", case, name="w" if i == 0 else "b", came=values(p.grad))
 
 
 def _name_step(ratio: float, lr: float, bs: int, zeroed: bool) -> str:

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import contextlib
 import html
+import os
 import random
+import sys
+import traceback
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, NoReturn
@@ -18,7 +21,7 @@ from typing import Any, NoReturn
 import torch
 
 from .. import _checks
-from ..lang import get_language, language
+from ..lang import get_language, language, text
 from .messages import MESSAGES, fill, label
 
 
@@ -117,13 +120,26 @@ class Result:
         with language(self.language):
             return label("tally", passed=self.passed, run=self.run)
 
-    def _rows(self) -> list[tuple[str, str]]:
-        """The first problem's fields, each with its label, and how many problems follow."""
-        first = self.found[0]
+    def _rows(self, found: Problem | None = None) -> list[tuple[str, str]]:
+        """The fields of ``found`` (the first problem), each with its label; without
+        ``found``, a last row says how many problems follow."""
         fields = ["case", "expected", "got", "hint"]
-        rows = [(label(f), getattr(first, f)) for f in fields]
+        rows = [(label(f), getattr(found or self.found[0], f)) for f in fields]
         more = len(self.found) - 1
-        return rows + ([("", label("more", more=more))] if more else [])
+        return rows + ([("", label("more", more=more))] if more and found is None else [])
+
+    def report(self) -> str:
+        """The verdict with every problem in full and the tally: for a reader who cannot
+        look at ``.problems`` (a grader's output)."""
+        with language(self.language):
+            if not self.found:
+                return f"{self._passed()}\n{self.tally()}"
+            lines = [self._failed()]
+            for i, found in enumerate(self.found):
+                if i:
+                    lines += ["", label("failed", name=self.name, mistake=found.mistake)]
+                lines += [name + value for name, value in self._rows(found)]
+            return "\n".join([*lines, self.tally()])
 
     def __str__(self) -> str:
         with language(self.language):
@@ -154,7 +170,7 @@ class Result:
             return f'<div><b style="color:#cf222e">{title}</b><table>{body}</table>{more}</div>'
 
     def _passed(self) -> str:
-        return label("passed", name=self.name, checked="; ".join(self.checked))
+        return label("passed", name=self.name, checked=text("; ", "；").join(self.checked))
 
     def _failed(self) -> str:
         return label("failed", name=self.name, mistake=self.found[0].mistake)
@@ -172,6 +188,8 @@ def _outcome(name: str, case: Callable[[], None]) -> Problem | None:
             case()
         except _CaseError as err:
             return err.problem
+        except SystemExit as err:  # exit() in the learner's code, e.g. inside a generator
+            return problem("error.other", name, came=f"SystemExit: {err}")
         except Exception as err:  # a return value odd enough to trip the checker itself
             return problem("result.unreadable", name, came=f"{type(err).__name__}: {err}")
     return None
@@ -197,17 +215,37 @@ def fixed_seed() -> Iterator[None]:
 
 
 def call(fn: Callable[..., Any], case: str, *args: object) -> Any:
-    """Call the learner's function; an exception becomes a problem naming it."""
+    """Call the learner's function; an exception (or exit()) becomes a problem naming it."""
     try:
         return fn(*args)
-    except Exception as err:
+    except (Exception, SystemExit) as err:
         raised(err, case)
 
 
-def raised(err: Exception, case: str) -> NoReturn:
-    """Fail ``case`` with the error the learner's code raised and the mistake behind it."""
+def raised(err: BaseException, case: str) -> NoReturn:
+    """Fail ``case`` with the error the learner's code raised, where in their code, and the
+    mistake behind it."""
     message = f"{type(err).__name__}: {err}".strip()
-    fail(_explain_error(message), case, came=message.splitlines()[0][:200])
+    came = message.splitlines()[0][:200] + _where(err)
+    fail(_explain_error(message), case, came=came)
+
+
+def _where(err: BaseException) -> str:
+    """`` (sgd, line 4: p -= lr * p.grad)``: the learner's last line that ran, the deepest
+    frame outside this package and the installed libraries; "" when there is none."""
+    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    libraries = {os.path.abspath(p) for p in (sys.prefix, sys.base_prefix, sys.exec_prefix)}
+    theirs = [
+        frame
+        for frame in traceback.extract_tb(err.__traceback__)
+        if not os.path.abspath(frame.filename).startswith((package, *libraries))
+    ]
+    if not theirs:
+        return ""
+    frame = theirs[-1]
+    if not frame.line:  # no source to read (code copied out of a notebook, say)
+        return label("where", name=frame.name, line=frame.lineno)
+    return label("where.code", name=frame.name, line=frame.lineno, code=frame.line[:120])
 
 
 def _explain_error(message: str) -> str:

@@ -126,8 +126,9 @@ MESSAGES: dict[str, Message] = {
     "error.other": Message(
         Words("your function raised an error", "你的函数抛出了错误"),
         Words(
-            "Read the error message: it names the line and the operation that failed.",
-            "读一读错误信息：它指出了出错的那一行和操作。",
+            "Read the error and the line of your function it names (after got): fix that "
+            "operation.",
+            "读一读错误信息和它指出的函数中的那一行（见“得到”一栏）：改正那个操作。",
         ),
         expected=NO_ERROR,
     ),
@@ -411,6 +412,18 @@ MESSAGES: dict[str, Message] = {
         ),
         expected=Words(".grad left as it was, or zeroed", ".grad 保持不变或清零"),
     ),
+    "sgd.not_zeroed": Message(
+        Words("gradients not zeroed after the step", "更新之后没有把梯度清零"),
+        Words(
+            "Zero each gradient after its update: param.grad.zero_(). The assignment's "
+            "training loop relies on sgd to do it; otherwise the next backward() adds the "
+            "new gradient to the old one.",
+            "每次更新之后把梯度清零：param.grad.zero_()。作业的训练循环依赖 sgd 来清零；"
+            "否则下一次 backward() 会把新梯度加到旧梯度上。",
+        ),
+        expected=Words("{name}.grad all zeros after sgd", "sgd 之后 {name}.grad 全为 0"),
+        got="{name}.grad = {came}",
+    ),
     "sgd.zeroed_first": Message(
         Words("gradients zeroed before the step", "在更新之前就把梯度清零了"),
         Words(
@@ -472,15 +485,20 @@ MESSAGES: dict[str, Message] = {
     ),
     "sgd.wrong_divisor": Message(
         Words(
-            "update divided by the wrong batch size (step {ratio:.3g}× the right one)",
-            "更新除以了错误的批量大小（步长是正确值的 {ratio:.3g} 倍）",
+            "update divided by something other than batch_size",
+            "更新除以的不是 batch_size",
         ),
         Words(
-            "The step is lr * param.grad / batch_size, with the batch_size argument.",
-            "步长是 lr * param.grad / batch_size，用参数 batch_size。",
+            "The step is lr * param.grad / batch_size, with the batch_size argument (not "
+            "len(param) or a number of your own).",
+            "步长是 lr * param.grad / batch_size，用参数 batch_size（不是 len(param)，"
+            "也不是自己定的数）。",
         ),
         expected=STEP_WANT,
-        got=STEP_GOT,
+        got=Words(
+            "{name} = {came} (a step {ratio:.3g}× the right one)",
+            "{name} = {came}（步长是正确值的 {ratio:.3g} 倍）",
+        ),
     ),
     # --- synthetic_data ---------------------------------------------------------------------
     "synthetic_data.not_pair": Message(
@@ -754,6 +772,9 @@ LABELS: dict[str, Template] = {
     "more": Words("{more} more problem(s) in .problems", "还有 {more} 个问题，见 .problems"),
     "aside": Words("  ({words})", "  （{words}）"),
     "tensor": Words("tensor of shape {shape} ({dtype})", "形状为 {shape} 的张量（{dtype}）"),
+    "where": Words(" ({name}, line {line})", "（{name}，第 {line} 行）"),
+    "where.code": Words(" ({name}, line {line}: {code})", "（{name}，第 {line} 行：{code}）"),
+    "array": Words("{kind} of shape {shape} ({dtype})", "形状为 {shape} 的 {kind}（{dtype}）"),
     "backward": "{case} .sum().backward()",
     "data_iter.case": "data_iter({batch_size}, features {features}, labels {labels})",
     "data_iter.passes": Words("{case}, three passes", "{case}，读三轮"),
