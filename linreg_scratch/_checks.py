@@ -637,7 +637,16 @@ def linreg_params(w: object, b: object, X: torch.Tensor, x_name: str = "X") -> N
     w = real_floating("w", tensor("w", w, ndim=(1, 2)))
     b = real_floating("b", tensor("b", b))
     d = X.shape[1]
-    if w.shape[0] != d or (w.dim() == 2 and w.shape[1] != 1):
+    if w.shape[0] == d and w.dim() == 2 and w.shape[1] != 1:
+        raise ValueError(
+            _text(
+                f"w must have one column, shape ({d}, 1) or ({d},) for {x_name} of shape "
+                f"{tuple(X.shape)}, got w of shape {tuple(w.shape)}",
+                f"w 必须只有一列，形状为 ({d}, 1) 或 ({d},)（{x_name} 的形状是 "
+                f"{tuple(X.shape)}），实际得到形状为 {tuple(w.shape)} 的 w",
+            )
+        )
+    if w.shape[0] != d:
         raise ValueError(
             _text(
                 f"{x_name} has {d} columns (shape {tuple(X.shape)}) but w has {w.shape[0]} "
@@ -1225,17 +1234,25 @@ def not_given(name: str, value: object, why: str) -> None:
 # --- what a model and a loss return (tried by probe.py before training) ---------------
 
 
-def model_failed(err: Exception, count: int) -> NoReturn:
-    """Refuse a ``net`` that fails on ``net(X, *params)`` (``count`` tensors in params)."""
+def model_failed(err: Exception, count: int, m: int, caller: str) -> NoReturn:
+    """Refuse a ``net`` that fails on ``net(X, *params)`` for the first ``m`` examples
+    (``count`` tensors in params); a TypeError (a call that does not fit) also points at
+    the order of ``caller``'s arguments."""
+    order = ""
+    if isinstance(err, TypeError):
+        order = _text(
+            f"; net must be the model (e.g. linreg), called as net(X, w, b) with the {count} "
+            f"tensor(s) in params: check the order {caller}(net, loss, params, ...) and the "
+            f"number of params",
+            f"；net 必须是模型（例如 linreg），以 net(X, w, b) 的形式调用，传入 params 中的 "
+            f"{count} 个张量：请检查 {caller}(net, loss, params, ...) 的参数顺序和 params 的个数",
+        )
     raise (TypeError if isinstance(err, TypeError) else ValueError)(
         _text(
-            f"net(X, *params) failed: {err}. net must be the model (e.g. linreg), "
-            f"called as net(X, w, b) with the {count} tensor(s) in params; "
-            f"check the order train(net, loss, params, ...) and the number of params",
-            f"net(X, *params) 出错：{err}。net 必须是模型（例如 linreg），以 "
-            f"net(X, w, b) 的形式调用，传入 params 中的 {count} 个张量；请检查 "
-            f"train(net, loss, params, ...) 的参数顺序和 params 的个数",
+            f"net(X, *params) failed on the first {m} examples (X = features[:{m}]): {err}",
+            f"net(X, *params) 在前 {m} 个样本上出错（X = features[:{m}]）：{err}",
         )
+        + order
     ) from err
 
 
@@ -1262,14 +1279,14 @@ def predictions(y_hat: object, m: int) -> torch.Tensor:
     return y_hat
 
 
-def loss_failed(err: Exception) -> NoReturn:
+def loss_failed(err: Exception, caller: str) -> NoReturn:
     """Refuse a ``loss`` that fails on ``loss(y_hat, y)``."""
     raise (TypeError if isinstance(err, TypeError) else ValueError)(
         _text(
             f"loss(y_hat, y) failed: {err}. loss must compare predictions with "
-            f"labels (e.g. squared_loss); check the order train(net, loss, params, ...)",
+            f"labels (e.g. squared_loss); check the order {caller}(net, loss, params, ...)",
             f"loss(y_hat, y) 出错：{err}。loss 必须比较预测值与标签（例如 "
-            f"squared_loss）；请检查 train(net, loss, params, ...) 的参数顺序",
+            f"squared_loss）；请检查 {caller}(net, loss, params, ...) 的参数顺序",
         )
     ) from err
 

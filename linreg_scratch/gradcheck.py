@@ -59,7 +59,7 @@ def grad_check(
     if net is linreg:
         _checks.how_many("params", len(params), 2, "tensors", "[w, b] for linreg")
         _checks.linreg_params(params[0], params[1], X)
-    probe_model(net, loss, params, X.detach(), y.detach())
+    probe_model(net, loss, params, X.detach(), y.detach(), "grad_check")
 
     X64, y64 = X.detach().double(), y.detach().double()
     ps = [p.detach().double().clone().requires_grad_() for p in params]

@@ -15,6 +15,8 @@ included, can import :func:`text` without an import cycle.
 from __future__ import annotations
 
 import contextlib
+import os
+import warnings
 from collections.abc import Iterator
 from typing import overload
 
@@ -114,13 +116,23 @@ CJK_FONTS = (
 )
 
 
+#: Words in the file names of those fonts, to find one installed after matplotlib made
+#: its font cache (it lists only the fonts it saw then, so a font added later is unseen).
+CJK_FILES = ("wqy", "notosanscjk", "sourcehansans", "simhei", "msyh", "pingfang", "heiti")
+
+_font_search = {"done": False}
+
+
 def apply_font() -> list[str]:
     """When the language is Chinese, put the installed CJK fonts first in matplotlib's
     sans-serif list, so figure labels show Chinese characters; returns the fonts put first.
 
     Touches matplotlib only when it is already imported (``import linreg_scratch`` stays
     cheap), and only fonts that are installed (no "font not found" warnings). Latin
-    letters and the minus sign fall back to the fonts that follow (DejaVu Sans).
+    letters and the minus sign fall back to the fonts that follow (DejaVu Sans). When
+    matplotlib knows none, the system's font folders are searched once for one (a font
+    installed after matplotlib's cache was made); if there is none, one warning says how
+    to install one, instead of figures whose Chinese labels are empty boxes.
     """
     import sys
 
@@ -129,13 +141,32 @@ def apply_font() -> list[str]:
     import matplotlib
     from matplotlib import font_manager
 
-    installed = {f.name for f in font_manager.fontManager.ttflist}
-    found = [name for name in CJK_FONTS if name in installed]
+    found = _known_cjk_fonts(font_manager)
+    if not found and not _font_search["done"]:
+        _font_search["done"] = True  # once: the search walks the font folders
+        for path in font_manager.findSystemFonts():
+            if any(word in os.path.basename(path).lower() for word in CJK_FILES):
+                with contextlib.suppress(Exception):  # a file matplotlib cannot read
+                    font_manager.fontManager.addfont(path)
+        found = _known_cjk_fonts(font_manager)
+        if not found:
+            warnings.warn(
+                "没有找到中文字体，图中的中文会显示为方框。请安装一个中文字体（例如在 "
+                "Colab、Debian 或 Ubuntu 上运行 !apt-get install -y fonts-wqy-microhei），"
+                "然后重启内核。",
+                stacklevel=2,
+            )
     rest = [f for f in matplotlib.rcParams["font.sans-serif"] if f not in found]
     matplotlib.rcParams["font.sans-serif"] = found + rest
     if found:
         matplotlib.rcParams["font.family"] = ["sans-serif"]
     return found
+
+
+def _known_cjk_fonts(font_manager) -> list[str]:
+    """The fonts of :data:`CJK_FONTS` that matplotlib knows, in that order."""
+    known = {f.name for f in font_manager.fontManager.ttflist}
+    return [name for name in CJK_FONTS if name in known]
 
 
 def _figure_fonts(language: str) -> None:

@@ -14,19 +14,20 @@ import torch
 from . import _checks
 
 
-def probe_model(net, loss, params, features, labels) -> None:
+def probe_model(net, loss, params, features, labels, caller: str) -> None:
     """Run ``net`` and ``loss`` on the first few examples, so swapped or wrong functions,
-    extra parameters and mis-shaped outputs are named before training starts."""
+    extra parameters and mis-shaped outputs are named before ``caller`` (``train``,
+    ``grad_check``) starts."""
     m = min(len(features), 3)
     X, y = features[:m].detach(), labels[:m].detach()
     with torch.no_grad():
         try:
             y_hat = net(X, *params)
         except (TypeError, ValueError, RuntimeError) as err:
-            _checks.model_failed(err, len(params))
+            _checks.model_failed(err, len(params), m, caller)
         _checks.predictions(y_hat, m)
         try:
             value = loss(y_hat, y)
         except (TypeError, ValueError, RuntimeError) as err:
-            _checks.loss_failed(err)
+            _checks.loss_failed(err, caller)
         _checks.per_example_losses(value, m)

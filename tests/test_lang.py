@@ -65,6 +65,44 @@ def test_chinese_puts_an_installed_cjk_font_first(python):
     assert out.returncode == 0, out.stderr
 
 
+def _without_cjk_fonts(monkeypatch):
+    """matplotlib as it is when its font cache predates every CJK font on the machine."""
+    from matplotlib import font_manager as fm
+
+    kept = [f for f in fm.fontManager.ttflist if f.name not in lang.CJK_FONTS]
+    monkeypatch.setattr(fm.fontManager, "ttflist", kept)
+    monkeypatch.setitem(lang._font_search, "done", False)
+    monkeypatch.setitem(lang._state, "language", "zh")
+    return fm
+
+
+def test_a_cjk_font_installed_after_matplotlib_s_cache_is_found(monkeypatch):
+    import matplotlib
+
+    fm = _without_cjk_fonts(monkeypatch)
+    files = [p for p in fm.findSystemFonts() if any(w in p.lower() for w in lang.CJK_FILES)]
+    if not files:
+        pytest.skip("no CJK font on this machine")
+    monkeypatch.setitem(matplotlib.rcParams, "font.sans-serif", ["DejaVu Sans"])
+    found = lang.apply_font()
+    assert found and matplotlib.rcParams["font.sans-serif"][: len(found)] == found
+
+
+def test_without_any_cjk_font_one_chinese_warning_says_how_to_get_one(monkeypatch):
+    import warnings
+
+    import matplotlib
+
+    fm = _without_cjk_fonts(monkeypatch)
+    monkeypatch.setattr(fm, "findSystemFonts", lambda *a, **k: [])
+    monkeypatch.setitem(matplotlib.rcParams, "font.sans-serif", ["DejaVu Sans"])
+    with pytest.warns(UserWarning, match="没有找到中文字体.*fonts-wqy-microhei"):
+        assert lang.apply_font() == []
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # said once, not at every figure
+        assert lang.apply_font() == []
+
+
 def test_apply_font_does_not_import_matplotlib(python):
     import subprocess
 

@@ -12,6 +12,7 @@ from linreg_scratch import (
     DivergenceError,
     Trajectory,
     data_iter,
+    grad_check,
     init_params,
     linreg,
     sgd,
@@ -1309,3 +1310,43 @@ def test_finite_batch_losses_whose_sum_overflows_are_no_divergence(fast):
         generator=gen,
     )
     assert abs(w.item()) < 1e14 and abs(b.item()) < 1e14 and losses[0] < 1e28
+
+
+def _refusal(call):
+    with pytest.raises((TypeError, ValueError)) as info:
+        call()
+    return type(info.value), str(info.value)
+
+
+def test_a_mistake_is_named_in_terms_of_the_data_and_the_function_called(tutorial_data):
+    """linreg's shapes and dtypes against the real features (not the 3-row probe); the
+    order of the arguments suggested only for a call that does not fit, naming the
+    function that was called."""
+    features, labels = tutorial_data
+
+    def params(w_shape=(2, 1)):
+        return [torch.zeros(w_shape, requires_grad=True), torch.zeros(1, requires_grad=True)]
+
+    def run(net=linreg, loss=squared_loss, p=None, X=features):
+        return _refusal(lambda: train(net, loss, p or params(), X, labels, verbose=False))
+
+    assert run(p=params((2, 2))) == (
+        ValueError,
+        "w must have one column, shape (2, 1) or (2,) for features of shape (1000, 2), "
+        "got w of shape (2, 2)",
+    )
+    assert run(p=params((1, 2)))[1].startswith("features has 2 columns (shape (1000, 2)) but w")
+    assert run(X=features.double()) == (
+        TypeError,
+        "features and w must have the same dtype, got torch.float64 and torch.float32; "
+        "make both float32 with .float()",
+    )
+    kind, words = run(net=lambda X, w, b: X @ w.T + b)  # a shape error inside the learner's net
+    assert kind is ValueError and words.startswith(
+        "net(X, *params) failed on the first 3 examples (X = features[:3]): mat1 and mat2"
+    )
+    assert "check the order" not in words
+    kind, words = run(net=squared_loss, loss=linreg)  # swapped: the call does not fit
+    assert kind is TypeError and "check the order train(net, loss, params, ...)" in words
+    kind, words = _refusal(lambda: grad_check(linreg, linreg, params(), features[:5], labels[:5]))
+    assert "check the order grad_check(net, loss, params, ...)" in words
