@@ -910,3 +910,13 @@ def test_an_error_names_the_line_of_the_learner_s_function_that_raised():
     with linreg_scratch.lang.language("zh"):
         got = check.linreg(_linreg_that_raises).found[0].got
     assert f"（_linreg_that_raises，第 {line} 行：return torch.mm(w, X)" in got
+
+
+def test_the_assignment_s_stub_is_called_not_written_yet():
+    def linreg(X, w, b):
+        raise NotImplementedError("write linreg: X @ w + b / 用 X @ w + b 计算")
+
+    result = check.linreg(linreg)
+    assert str(result).startswith("✗ linreg: not written yet")
+    assert "Replace the line raise NotImplementedError(...) with your code" in str(result)
+    assert "NotImplementedError: write linreg" in result.found[0].got

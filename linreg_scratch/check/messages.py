@@ -123,6 +123,16 @@ MESSAGES: dict[str, Message] = {
         ),
         expected=NO_ERROR,
     ),
+    "error.not_written": Message(
+        Words("not written yet", "还没有实现"),
+        Words(
+            "Replace the line raise NotImplementedError(...) with your code, run that cell, "
+            "then run this check again.",
+            "把 raise NotImplementedError(...) 这一行换成你的代码，运行那个单元格，"
+            "然后再运行这个检查。",
+        ),
+        expected=NO_ERROR,
+    ),
     "error.other": Message(
         Words("your function raised an error", "你的函数抛出了错误"),
         Words(
