@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import os
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -75,7 +76,7 @@ class Sweep:
         if self.val_losses:
             columns.append(text("validation", "验证损失"))
             curves.append(self.val_losses)
-        heads = "".join(f"  {c:>12}" for c in columns)
+        heads = "".join(f"  {_right(c, 12)}" for c in columns)
         rows = [f"{self.param_name:>12}{heads}  {text('status', '状态')}"]
         for i, (value, why) in enumerate(zip(self.values, self.diverged, strict=True)):
             cells = "".join(f"  {_last_finite(c[i]):>12}" for c in curves)
@@ -320,3 +321,10 @@ def _default_data(param_name: str, seed: int) -> tuple[torch.Tensor, torch.Tenso
         polynomial_features(x_val, DECAY_DEGREE),
         y_val,
     )
+
+
+def _right(words: str, width: int) -> str:
+    """``words`` right-aligned in ``width`` columns of a terminal, where a Chinese
+    character takes two (so the Chinese heading stands over its column)."""
+    wide = sum(unicodedata.east_asian_width(c) in "WF" for c in words)
+    return words.rjust(width - wide)

@@ -266,3 +266,17 @@ def test_the_table_and_plot_show_training_and_validation_side_by_side():
 def test_sweep_refuses_bad_validation_and_values(args, kwargs, error, words):
     with pytest.raises(error, match=words):
         sweep(*args, **kwargs)
+
+
+def test_the_chinese_table_s_headings_stand_over_their_columns():
+    import unicodedata
+
+    from linreg_scratch.lang import language
+
+    def width(line):  # terminal columns: a Chinese character takes two
+        return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line)
+
+    with language("zh"):
+        head, *rows = str(sweep("lr", [0.03, 0.1], num_epochs=1)).splitlines()
+    loss_column_end = width(rows[0].rsplit("  ", 1)[0])  # the row without its status
+    assert width(head.rsplit("  ", 1)[0]) == loss_column_end == 2 * 12 + 2
