@@ -49,8 +49,10 @@ STUBS = {
     ),
     "sgd": (
         None,
-        "param -= lr * param.grad / batch_size in place, under torch.no_grad()",
-        "在 torch.no_grad() 下原地执行 param -= lr * param.grad / batch_size",
+        "param -= lr * param.grad / batch_size in place, under torch.no_grad(); "
+        "then param.grad.zero_()",
+        "在 torch.no_grad() 下原地执行 param -= lr * param.grad / batch_size，"
+        "然后 param.grad.zero_()",
     ),
 }
 

@@ -25,7 +25,7 @@ import test_check as tc
 import torch
 
 import linreg_scratch
-from linreg_scratch import check, grade
+from linreg_scratch import apart, check, grade, submission
 from linreg_scratch.grading import GRADING
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -103,7 +103,9 @@ def test_grade_checks_every_function_a_namespace_defines():
 def test_grade_asks_sgd_to_zero_the_gradients_as_the_assignment_s_loop_needs():
     assert check.sgd(tc.sgd_seed) and not check.sgd(tc.sgd_seed, zeroes=True)
     graded = check.grade({"sgd": tc.sgd_seed})["sgd"]
-    assert graded.score == 0.0  # every case: the step is right, the gradient is left
+    assert (graded.passed, graded.run) == (4, 5)  # every step right; zeroing, its own case
+    assert str(graded).splitlines()[0] != str(check.sgd(tc.sgd_seed)).splitlines()[0]
+    assert graded.checked[-1] == "gradients zeroed after the step"
     assert str(graded).startswith("✗ sgd: gradients not zeroed after the step")
     assert "param.grad.zero_()" in str(graded)
     assert check.sgd(linreg_scratch.sgd, zeroes=True).score == 1.0
@@ -160,9 +162,12 @@ def _copied(namespace: dict) -> dict:
 
     path = pathlib.Path(namespace.pop("__path__"))
     namespace.setdefault("__name__", "__main__")
-    exec(grade.EXTRACT + f"\n__linreg_scratch_extract({str(path)!r}, {grade.NAMES!r})", namespace)
+    exec(
+        submission.EXTRACT + f"\n__linreg_scratch_extract({str(path)!r}, {submission.NAMES!r})",
+        namespace,
+    )
     _, specs = pickle.loads(path.read_bytes())
-    return grade.rebuild(specs)
+    return submission.rebuild(specs)
 
 
 @pytest.mark.parametrize(
@@ -259,7 +264,7 @@ def test_a_function_that_cannot_be_copied_is_named_and_the_others_still_come(tmp
         namespace,
     )
     copied = _copied(namespace)
-    assert isinstance(copied["linreg"], grade.Uncopyable) and "lock" in repr(copied["linreg"])
+    assert isinstance(copied["linreg"], check.Uncopyable) and "lock" in repr(copied["linreg"])
     assert check.grade(copied)["squared_loss"].score == 1.0
 
 
@@ -272,7 +277,10 @@ def _specs(tmp_path, source):
     namespace = {"__path__": tmp_path / "f.pickle", "__name__": "__main__"}
     exec(source, namespace)
     path = pathlib.Path(namespace.pop("__path__"))
-    exec(grade.EXTRACT + f"\n__linreg_scratch_extract({str(path)!r}, {grade.NAMES!r})", namespace)
+    exec(
+        submission.EXTRACT + f"\n__linreg_scratch_extract({str(path)!r}, {submission.NAMES!r})",
+        namespace,
+    )
     return pickle.loads(path.read_bytes())[1]
 
 
@@ -285,8 +293,8 @@ def test_checks_apart_survive_exit_interrupt_and_output(tmp_path, capfd):
         "    print('noise'); print('more noise', file=sys.stderr)\n"
         "    return (y_hat - y.reshape(y_hat.shape)) ** 2 / 2\n",
     )
-    found = grade.check_apart(specs, 10.0)
-    assert list(found) == grade.NAMES
+    found = apart.check_apart(specs, 10.0)
+    assert list(found) == submission.NAMES
     assert found["squared_loss"][0] == 1.0
     assert found["linreg"][0] == 0.0 and "KeyboardInterrupt: stop" in found["linreg"][1]
     assert "not found" in found["sgd"][1]
@@ -296,12 +304,74 @@ def test_checks_apart_survive_exit_interrupt_and_output(tmp_path, capfd):
         "import os, torch\ndef sgd(*a):\n    os._exit(3)\n"
         "def linreg(X, w, b):\n    return X @ w + b\n",
     )
-    ended = grade.check_apart(specs, 10)
-    assert ended["sgd"] == (
-        0.0,
-        "✗ sgd: not graded: checking it ended the grader's process (exit code 3)",
-    )
+    ended = apart.check_apart(specs, 10)
+    assert ended["sgd"] == (0.0, "✗ sgd: not graded: checking it ended the process (exit code 3)")
     assert ended["linreg"][0] == 1.0 and "not found" in ended["squared_loss"][1]
+
+
+def test_a_function_that_ignores_its_stop_is_cut_off_and_the_rest_still_graded(tmp_path):
+    specs = _specs(
+        tmp_path,
+        "import time, torch\n"
+        "def linreg(X, w, b):\n"
+        "    while True:\n"
+        "        try:\n            time.sleep(1)\n        except BaseException:\n            pass\n"
+        "def squared_loss(y_hat, y):\n    return (y_hat - y.reshape(y_hat.shape)) ** 2 / 2\n",
+    )
+    start = time.monotonic()
+    found = apart.check_apart(specs, 1.0)
+    assert time.monotonic() - start < 30  # 1 s, then the watchdog's grace, then a new child
+    assert found["linreg"][0] == 0.0 and "too slow: stopped after 1 s" in found["linreg"][1]
+    assert found["squared_loss"][0] == 1.0
+
+
+def test_a_crash_is_named_and_forged_lines_are_not_verdicts(tmp_path):
+    specs = _specs(
+        tmp_path,
+        "import ctypes, os, sys, torch\n"
+        "def data_iter(batch_size, features, labels):\n    ctypes.string_at(0)\n"
+        "def sgd(params, lr, batch_size):\n"
+        "    with open(sys.argv[2], 'a') as f:\n"
+        '        f.write(\'["sgd", 7.0, "full marks"]\\n\')\n'
+        "    os._exit(0)\n"
+        "def linreg(X, w, b):\n    return X @ w + b\n",
+    )
+    found = apart.check_apart(specs, 10.0)
+    assert found["data_iter"] == (
+        0.0,
+        "✗ data_iter: not graded: checking it ended the process (it crashed: SIGSEGV)",
+    )
+    assert found["sgd"][0] == 0.0 and "not graded" in found["sgd"][1]  # a score of 7: no verdict
+    assert found["linreg"][0] == 1.0
+
+
+def test_one_function_that_cannot_be_rebuilt_costs_only_itself(tmp_path, monkeypatch):
+    (tmp_path / "helpers.py").write_text("def mm(a, b):\n    return a @ b\n")
+    monkeypatch.syspath_prepend(str(tmp_path))  # the notebook's folder, during its run only
+    namespace = {"__path__": tmp_path / "f.pickle"}
+    exec(
+        "import torch\nfrom helpers import mm\n"
+        "def linreg(X, w, b):\n    return mm(X, w) + b\n"
+        "def squared_loss(y_hat, y):\n    return (y_hat - y.reshape(y_hat.shape)) ** 2 / 2\n",
+        namespace,
+    )
+    import pickle
+
+    path = pathlib.Path(namespace.pop("__path__"))
+    namespace["__name__"] = "__main__"
+    exec(
+        submission.EXTRACT
+        + f"\n__linreg_scratch_extract({str(path)!r}, ['linreg', 'squared_loss'])",
+        namespace,
+    )
+    monkeypatch.delitem(sys.modules, "helpers")
+    monkeypatch.syspath_prepend("/nonexistent")
+    sys.path.remove(str(tmp_path))
+    copied = submission.rebuild(pickle.loads(path.read_bytes())[1])
+    assert isinstance(copied["linreg"], check.Uncopyable) and "helpers" in copied["linreg"].why
+    assert check.grade(copied)["squared_loss"].score == 1.0
+    graded = check.grade(copied)["linreg"]
+    assert str(graded).startswith("✗ linreg: not graded: the grader could not copy it out")
 
 
 def test_a_report_holds_every_problem_a_grader_shows():
@@ -334,7 +404,7 @@ def test_the_script_refuses_a_solution_it_no_longer_recognises(monkeypatch):
 def test_the_assignment_leaves_each_function_as_a_stub_with_a_check_after_it():
     nb = nbformat.read(ROOT / "notebooks" / "en" / f"{ASSIGNMENT}.ipynb", as_version=4)
     code = [c.source for c in nb.cells if c.cell_type == "code"]
-    for name in grade.NAMES:
+    for name in submission.NAMES:
         at = next(i for i, s in enumerate(code) if s.startswith(f"def {name}("))
         assert 'raise NotImplementedError("write ' in code[at]
         assert code[at + 1].endswith(
@@ -410,7 +480,7 @@ def test_a_submission_without_exactly_one_notebook_gets_results_that_say_so(tmp_
     out = tmp_path / "results.json"
     assert grade.main([str(folder), "--submission", "--out", str(out), "--points", "2"]) == 0
     results = json.loads(out.read_text())
-    assert results["score"] == 0 and [t["name"] for t in results["tests"]] == grade.NAMES
+    assert results["score"] == 0 and [t["name"] for t in results["tests"]] == submission.NAMES
     assert all(t["score"] == 0 and t["max_score"] == 2 for t in results["tests"])
     why = (
         "the submission holds 2 notebooks (a.ipynb, zip/b.ipynb); submit only one"
@@ -505,6 +575,108 @@ def messy(tmp_path_factory):
     return out, json.loads((folder / "results.json").read_text()), seconds
 
 
+LINREG = "def linreg(X, w, b):\n    return X @ w + b"
+
+
+def _grade_watching_memory(*args):
+    """``_grade``, and the grader process's own peak memory in KiB (its kernel apart)."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env.pop(GRADING, None)
+    start, peak = time.monotonic(), 0
+    command = [sys.executable, "-m", "linreg_scratch.grade", *map(str, args)]
+    with subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as p:
+        status = pathlib.Path(f"/proc/{p.pid}/status")
+        while p.poll() is None:
+            with contextlib.suppress(OSError):  # gone, or a zombie without memory lines
+                lines = status.read_text().splitlines()
+                peak = max([peak, *(int(ln.split()[1]) for ln in lines if ln.startswith("VmHWM"))])
+            time.sleep(0.2)
+        out = subprocess.CompletedProcess(
+            command, p.returncode, *(s.read().decode() for s in (p.stdout, p.stderr))
+        )
+    return out, time.monotonic() - start, peak
+
+
+@pytest.fixture(scope="module")
+def troubled(tmp_path_factory):
+    """Three notebooks that trouble the kernel, graded as a folder with --timeout 3."""
+    folder = tmp_path_factory.mktemp("troubled")
+    swallow = (  # the stop is caught: the cell goes on
+        "while True:\n    try:\n        time.sleep(0.5)\n"
+        "    except KeyboardInterrupt:\n        pass"
+    )
+    _notebook(["import time", swallow, LINREG], folder / "stuck.ipynb")
+    _notebook(["import os", "x = 1", "os._exit(1)", LINREG], folder / "dies.ipynb")
+    flood = "import sys\nwhile True:\n    sys.stdout.write('y' * 100000)"
+    _notebook([flood, "import torch", LINREG], folder / "flood.ipynb")
+    out, seconds, peak_kib = _grade_watching_memory(
+        folder, "--out", folder / "results", "--timeout", 3
+    )
+    results = {p.stem: json.loads(p.read_text()) for p in (folder / "results").glob("*.json")}
+    return out, results, seconds, peak_kib
+
+
+@pytest.mark.slow
+def test_a_kernel_that_ignores_its_stop_or_dies_leaves_each_function_not_graded_and_why(
+    troubled,
+):
+    out, results, seconds, _ = troubled
+    assert out.returncode == 0, out.stderr
+    stuck = _tests(results["stuck"])["linreg"]["output"]
+    assert stuck == (
+        "✗ linreg: not graded: code cell 2 went on after being stopped at 3 s (it caught "
+        "the interrupt), so the cells after it did not run"
+    )
+    died = _tests(results["dies"])["linreg"]["output"]
+    assert died == (
+        "✗ linreg: not graded: the kernel died while running code cell 3 (os._exit, a crash, "
+        "or running out of memory)"
+    )
+    assert seconds < 90  # the stuck kernel costs two timeouts, not one per cell left
+
+
+@pytest.mark.slow
+def test_a_cell_that_prints_without_end_is_cut_short_and_the_rest_graded(troubled):
+    out, results, _, peak_kib = troubled
+    assert out.returncode == 0, out.stderr
+    flood = results["flood"]
+    assert "Code cell 1 was stopped after 3 s." in flood["output"]
+    assert _tests(flood)["linreg"]["score"] == 1
+    if sys.platform.startswith("linux"):  # it stays bounded by zmq's queues (about 2 GB),
+        assert 0 < peak_kib < 6 * 1024 * 1024  # not 1 GB more each second of the cell
+
+
+def test_the_client_keeps_at_most_max_output_characters_of_a_cell_s_prints(tmp_path):
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    client = submission._client(nb, 1.0, tmp_path)
+    client.clear_before_next_output = False  # as a cell's run sets it
+    outs = []
+
+    def message(kind, text):
+        content = (
+            {"name": "stdout", "text": text}
+            if kind == "stream"
+            else {"ename": "E", "evalue": "x", "traceback": []}
+        )
+        return {
+            "msg_type": kind,
+            "content": content,
+            "header": {"msg_type": kind},
+            "parent_header": {"msg_id": "m"},
+            "metadata": {},
+        }
+
+    chunk = "y" * 100_000
+    for _ in range(30):  # 3 MB printed
+        client.output(outs, message("stream", chunk), None, 0)
+    kept = sum(len(o.get("text", "")) for o in outs)
+    assert kept <= submission.MAX_OUTPUT and kept >= submission.MAX_OUTPUT - len(chunk)
+    client.output(outs, message("error", ""), None, 0)  # an error is kept after the cap
+    assert outs[-1]["output_type"] == "error"
+
+
 @pytest.mark.slow
 def test_the_readme_s_gradescope_autograder_runs_as_written(tmp_path):
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -564,7 +736,7 @@ def test_a_messy_submission_is_graded_to_the_end(messy):
     out, results, seconds = messy
     assert out.returncode == 0, out.stderr
     tests = _tests(results)
-    assert list(tests) == grade.NAMES
+    assert list(tests) == submission.NAMES
     for test in results["tests"]:
         assert set(test) == {"name", "score", "max_score", "output", "visibility"}
     assert results["score"] == sum(t["score"] for t in results["tests"]) == 3
@@ -575,7 +747,7 @@ def test_a_messy_submission_is_graded_to_the_end(messy):
     assert tests["sgd"]["max_score"] == 3 and tests["sgd"]["score"] == 0
     assert tests["sgd"]["output"].startswith("✗ sgd: update not divided by the batch size")
     assert "expected: " in tests["sgd"]["output"] and "hint: " in tests["sgd"]["output"]
-    assert "0 of 4 cases passed" in tests["sgd"]["output"]
+    assert "0 of 5 cases passed" in tests["sgd"]["output"]  # 4 steps, and the zeroing
     assert "Code cell 4 raised ZeroDivisionError" in results["output"]
     assert "Code cell 5 was stopped after 8 s." in results["output"]
     assert seconds < 60  # the animation drew one frame, not 60

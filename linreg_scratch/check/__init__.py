@@ -29,6 +29,7 @@ compares tensors, and one module per checked function holds its cases.
 from __future__ import annotations
 
 from ._data_iter import data_iter
+from ._grade import Uncopyable as Uncopyable  # what a grader's namespace may hold
 from ._grade import grade
 from ._l2_penalty import l2_penalty
 from ._linreg import linreg

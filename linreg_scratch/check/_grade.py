@@ -48,8 +48,22 @@ def grade(namespace: Mapping[str, object], *, seconds: float | None = None) -> d
     return {name: _grade_one(name, namespace.get(name), seconds) for name in CHECKS}
 
 
+class Uncopyable:
+    """Stands, in a grader's namespace, for a function that could not be copied out of
+    the notebook; ``why`` is the error that stopped the copy."""
+
+    def __init__(self, why: str) -> None:
+        self.why = why
+
+    def __repr__(self) -> str:
+        return f"<a function the grader could not copy out of the notebook: {self.why}>"
+
+
 def _grade_one(name: str, fn: object, seconds: float | None) -> Result:
     case = label("grade.case")
+    if isinstance(fn, Uncopyable):  # not the learner's mistake: no verdict on their code
+        found = problem("grade.uncopyable", case, name=name, came=fn.why[:300])
+        return Result(name, [], [found])
     if fn is None or not callable(fn):
         came = label("grade.nothing", name=name) if fn is None else shape(fn)
         return Result(name, [], [problem("grade.missing", case, name=name, came=came)])

@@ -684,6 +684,20 @@ MESSAGES: dict[str, Message] = {
         ),
         expected=Words("a function named {name}", "名为 {name} 的函数"),
     ),
+    "grade.uncopyable": Message(
+        Words(
+            "not graded: the grader could not copy it out of the notebook",
+            "未评分：评分程序无法从笔记本中取出它",
+        ),
+        Words(
+            "It uses something that cannot leave the notebook (see got: a lock, an open "
+            "file, a compiled function, a module of the notebook's own folder...). Keep to "
+            "tensors, numbers, functions and classes, or ask your teacher.",
+            "它用到了无法带出笔记本的东西（见“得到”一栏：锁、打开的文件、编译过的函数、"
+            "笔记本所在文件夹里的模块……）。请只用张量、数、函数和类，或者问问老师。",
+        ),
+        expected=Words("{name}, copied out to be checked", "可以取出来检查的 {name}"),
+    ),
     "grade.package": Message(
         Words("the package's own function, not yours", "这是本包自带的函数，不是你写的"),
         Words(
@@ -793,6 +807,7 @@ LABELS: dict[str, Template] = {
     "squared_loss.case": "squared_loss(y_hat {y_hat}, y {y})",
     "squared_loss.returns": Words("{n} values, shape ({n}, 1)", "{n} 个值，形状 ({n}, 1)"),
     "sgd.case": "sgd([w {w}, b {b}], lr={lr}, batch_size={bs})",
+    "sgd.zeroes": Words("gradients zeroed after the step", "更新之后梯度清零"),
     "sgd.second_step": Words(
         "the second of two steps, sgd([w, b], lr={lr}, batch_size={bs})",
         "连续两步中的第二步，sgd([w, b], lr={lr}, batch_size={bs})",
