@@ -21,11 +21,13 @@ Uncopyable` that says why.
 from __future__ import annotations
 
 import importlib.util
+import inspect
 import linecache
 import os
 import pathlib
 import pickle
 import tempfile
+import types
 from dataclasses import dataclass
 from typing import Any
 
@@ -61,7 +63,7 @@ def __linreg_scratch_extract(path, names):
             specs[name] = ("lost", builtins.type(err).__name__ + ": " + builtins.str(err))
         try:
             code = inspect.unwrap(value).__code__
-            lines[code.co_filename] = linecache.getlines(code.co_filename)
+            lines[name] = (code.co_filename, linecache.getlines(code.co_filename))
         except builtins.Exception:
             pass
     specs["lines"] = ("lines", lines)
@@ -244,21 +246,27 @@ def rebuild(specs: dict[str, tuple], names: list[str] = NAMES) -> dict[str, Any]
     """The functions ``names`` made anew in this process from what EXTRACT wrote: from the
     bundle when it loads, else each from its own copy (so one function that cannot be
     rebuilt, e.g. for a module only the notebook's folder had, costs only itself)."""
-    for filename, lines in specs.get("lines", ("lines", {}))[1].items():
-        linecache.cache[filename] = (sum(map(len, lines)), None, lines, filename)
-    if "*" in specs:
-        try:
-            bundle = pickle.loads(specs["*"][1][1])
-            return {name: bundle[name] for name in names if name in bundle}
-        except Exception:
-            pass
     space: dict[str, Any] = {}
-    for name in names:
-        if name not in specs:
-            continue
-        kind, payload = specs[name]
-        try:
-            space[name] = pickle.loads(payload) if kind == "value" else Uncopyable(payload)
-        except Exception as err:  # e.g. a module the notebook imported that is not here
-            space[name] = Uncopyable(f"{type(err).__name__}: {err}")
+    try:
+        bundle = pickle.loads(specs["*"][1][1])  # KeyError: no bundle was made
+        space = {name: bundle[name] for name in names if name in bundle}
+    except Exception:
+        for name in (n for n in names if n in specs):  # each alone
+            kind, payload = specs[name]
+            try:
+                space[name] = pickle.loads(payload) if kind == "value" else Uncopyable(payload)
+            except Exception as err:  # e.g. a module the notebook imported that is not here
+                space[name] = Uncopyable(f"{type(err).__name__}: {err}")
+    _restore_lines(space, specs.get("lines", ("lines", {}))[1])
     return space
+
+
+def _restore_lines(space: dict[str, Any], lines: dict[str, tuple[str, list[str]]]) -> None:
+    """Give each function back the file name of its cell (the copy calls it
+    ``<dynamic-code>``) and put that cell's lines where tracebacks look for them."""
+    for name, (filename, text_lines) in lines.items():
+        fn = space.get(name)
+        target = inspect.unwrap(fn) if callable(fn) else None
+        if isinstance(target, types.FunctionType) and text_lines:
+            target.__code__ = target.__code__.replace(co_filename=filename)
+            linecache.cache[filename] = (sum(map(len, text_lines)), None, text_lines, filename)

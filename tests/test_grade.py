@@ -766,6 +766,7 @@ def test_a_class_is_graded_into_a_csv(class_folder):
     assert float(rows["stubs.ipynb"]["score"]) == 0
     for name, test in _tests(results["stubs"]).items():
         assert test["score"] == 0 and f"NotImplementedError: write {name}" in test["output"]
+        assert f"（{name}，第 3 行：raise NotImplementedError(" in test["output"]  # its line
         assert "输入" in test["output"]  # --language zh
     for name, (fn, _) in WRONG.items():
         expected = 2 * check.grade({name: fn})[name].score

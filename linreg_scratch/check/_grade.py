@@ -77,7 +77,7 @@ def _grade_one(name: str, fn: object, seconds: float | None) -> Result:
         found = problem("grade.too_slow", f"check.{name}({name})", seconds=seconds)
         return Result(name, [], [found])
     except (SystemExit, KeyboardInterrupt) as err:  # raised by the learner's code: a failure
-        came = f"{type(err).__name__}: {err}"
+        came = f"{type(err).__name__}: {err}".removesuffix(": ")  # a bare raise says no more
         return Result(name, [], [problem("error.other", f"check.{name}({name})", came=came)])
 
 
