@@ -531,6 +531,15 @@ def tensor_list(name: str, value: object, example: str = "[w, b]") -> list[torch
             )
         )
     for i, item in enumerate(items):
+        if isinstance(item, (list, tuple)) and any(isinstance(t, torch.Tensor) for t in item):
+            raise TypeError(
+                _text(
+                    f"{name} is nested: {name}[{i}] is a {type(item).__name__} of tensors; pass "
+                    f"the tensors themselves, e.g. {example}, not [{example}]",
+                    f"{name} 嵌套了一层：{name}[{i}] 是一个装着张量的 {type(item).__name__}；"
+                    f"请直接传入这些张量，例如 {example}，而不是 [{example}]",
+                )
+            )
         tensor(f"{name}[{i}]", item)
     return items
 
@@ -539,6 +548,16 @@ def model_and_data(model: object, data: object) -> None:
     """Require ``Trainer.fit``'s ``model`` (a Module: ``training_step``,
     ``configure_optimizers``) and ``data`` (a DataModule: ``train_dataloader``,
     ``val_dataloader``); say so when the two are swapped."""
+    for name, value in (("model", model), ("data", data)):
+        if isinstance(value, type):  # the class itself: the parentheses forgotten
+            raise TypeError(
+                _text(
+                    f"{name} must be an object, got the class {value.__name__}; make one "
+                    f"first, e.g. {name} = {value.__name__}(...)",
+                    f"{name} 必须是一个对象，实际得到类 {value.__name__}；请先创建一个，"
+                    f"例如 {name} = {value.__name__}(...)",
+                )
+            )
     is_model = all(hasattr(model, a) for a in ("training_step", "configure_optimizers"))
     is_data = all(hasattr(data, a) for a in ("train_dataloader", "val_dataloader"))
     if is_model and is_data:
@@ -637,6 +656,15 @@ def linreg_params(w: object, b: object, X: torch.Tensor, x_name: str = "X") -> N
     w = real_floating("w", tensor("w", w, ndim=(1, 2)))
     b = real_floating("b", tensor("b", b))
     d = X.shape[1]
+    if d > 1 and w.numel() == 1 and b.dim() in (1, 2) and b.shape[0] == d:
+        raise ValueError(
+            _text(
+                f"w and b look swapped: w has shape {tuple(w.shape)} and b has shape "
+                f"{tuple(b.shape)}; pass them in the order [w, b] (w: ({d}, 1), b: (1,))",
+                f"w 和 b 好像放反了：w 的形状是 {tuple(w.shape)}，b 的形状是 {tuple(b.shape)}；"
+                f"请按 [w, b] 的顺序传入（w：({d}, 1)，b：(1,)）",
+            )
+        )
     if w.shape[0] == d and w.dim() == 2 and w.shape[1] != 1:
         raise ValueError(
             _text(
@@ -650,7 +678,8 @@ def linreg_params(w: object, b: object, X: torch.Tensor, x_name: str = "X") -> N
         raise ValueError(
             _text(
                 f"{x_name} has {d} columns (shape {tuple(X.shape)}) but w has {w.shape[0]} "
-                f"rows (shape {tuple(w.shape)}); w must have shape ({d}, 1) or ({d},)",
+                f"row{'s' if w.shape[0] != 1 else ''} (shape {tuple(w.shape)}); w must have "
+                f"shape ({d}, 1) or ({d},)",
                 f"{x_name} 有 {d} 列（形状 {tuple(X.shape)}），但 w 有 {w.shape[0]} 行（形状 "
                 f"{tuple(w.shape)}）；w 的形状必须是 ({d}, 1) 或 ({d},)",
             )
@@ -1234,12 +1263,12 @@ def not_given(name: str, value: object, why: str) -> None:
 # --- what a model and a loss return (tried by probe.py before training) ---------------
 
 
-def model_failed(err: Exception, count: int, m: int, caller: str) -> NoReturn:
+def model_failed(err: Exception, count: int, m: int, d: int, caller: str) -> NoReturn:
     """Refuse a ``net`` that fails on ``net(X, *params)`` for the first ``m`` examples
     (``count`` tensors in params); a TypeError (a call that does not fit) also points at
     the order of ``caller``'s arguments."""
-    order = ""
-    if isinstance(err, TypeError):
+    order = _text("; the net must work for any number of rows", "；net 必须对任意行数都能运行")
+    if isinstance(err, TypeError):  # a call that does not fit: the functions swapped?
         order = _text(
             f"; net must be the model (e.g. linreg), called as net(X, w, b) with the {count} "
             f"tensor(s) in params: check the order {caller}(net, loss, params, ...) and the "
@@ -1249,8 +1278,10 @@ def model_failed(err: Exception, count: int, m: int, caller: str) -> NoReturn:
         )
     raise (TypeError if isinstance(err, TypeError) else ValueError)(
         _text(
-            f"net(X, *params) failed on the first {m} examples (X = features[:{m}]): {err}",
-            f"net(X, *params) 在前 {m} 个样本上出错（X = features[:{m}]）：{err}",
+            f"net(X, *params) failed when {caller} tried it on the first {m} examples "
+            f"(X = features[:{m}], shape ({m}, {d})): {type(err).__name__}: {err}",
+            f"{caller} 在前 {m} 个样本上试运行 net(X, *params) 时出错（X = features[:{m}]，"
+            f"形状 ({m}, {d})）：{type(err).__name__}: {err}",
         )
         + order
     ) from err
@@ -1262,9 +1293,9 @@ def predictions(y_hat: object, m: int) -> torch.Tensor:
         raise TypeError(
             _text(
                 f"net must return a tensor of predictions, got {type(y_hat).__name__}; "
-                f"check the order train(net, loss, params, ...)",
-                f"net 必须返回预测值张量，实际得到 {type(y_hat).__name__}；请检查 "
-                f"train(net, loss, params, ...) 的参数顺序",
+                f"keep the result a tensor (no .tolist(), .item() or numpy)",
+                f"net 必须返回预测值张量，实际得到 {type(y_hat).__name__}；请让结果保持为张量"
+                f"（不要用 .tolist()、.item() 或 numpy）",
             )
         )
     if y_hat.numel() != m or y_hat.dim() not in (1, 2) or len(y_hat) != m:
@@ -1281,13 +1312,23 @@ def predictions(y_hat: object, m: int) -> torch.Tensor:
 
 def loss_failed(err: Exception, caller: str) -> NoReturn:
     """Refuse a ``loss`` that fails on ``loss(y_hat, y)``."""
+    order = _text(
+        "; the loss must work for any number of examples", "；loss 必须对任意个样本都能运行"
+    )
+    if isinstance(err, TypeError):  # a call that does not fit: the functions swapped?
+        order = _text(
+            f"; loss must compare predictions with labels (e.g. squared_loss): check the "
+            f"order {caller}(net, loss, params, ...)",
+            f"；loss 必须比较预测值与标签（例如 squared_loss）：请检查 "
+            f"{caller}(net, loss, params, ...) 的参数顺序",
+        )
     raise (TypeError if isinstance(err, TypeError) else ValueError)(
         _text(
-            f"loss(y_hat, y) failed: {err}. loss must compare predictions with "
-            f"labels (e.g. squared_loss); check the order {caller}(net, loss, params, ...)",
-            f"loss(y_hat, y) 出错：{err}。loss 必须比较预测值与标签（例如 "
-            f"squared_loss）；请检查 {caller}(net, loss, params, ...) 的参数顺序",
+            f"loss(y_hat, y) failed when {caller} tried it on the first examples: "
+            f"{type(err).__name__}: {err}",
+            f"{caller} 在前几个样本上试运行 loss(y_hat, y) 时出错：{type(err).__name__}: {err}",
         )
+        + order
     ) from err
 
 

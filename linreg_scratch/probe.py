@@ -23,11 +23,11 @@ def probe_model(net, loss, params, features, labels, caller: str) -> None:
     with torch.no_grad():
         try:
             y_hat = net(X, *params)
-        except (TypeError, ValueError, RuntimeError) as err:
-            _checks.model_failed(err, len(params), m, caller)
+        except Exception as err:
+            _checks.model_failed(err, len(params), m, features.shape[1], caller)
         _checks.predictions(y_hat, m)
         try:
             value = loss(y_hat, y)
-        except (TypeError, ValueError, RuntimeError) as err:
+        except Exception as err:
             _checks.loss_failed(err, caller)
         _checks.per_example_losses(value, m)

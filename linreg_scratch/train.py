@@ -50,9 +50,10 @@ def train(
     so each epoch reads every example once in a fresh random order (the last batch
     may be shorter, and its step is divided by its real length), and after the
     epoch the mean loss over all the data is recorded and, with ``verbose``,
-    printed as ``epoch 1, loss 0.028127``. The gradients are left zeroed, as ``sgd``
-    leaves them. ``callback(epoch, batch, params)`` is called after every update,
-    e.g. a :class:`~linreg_scratch.Trajectory` recording the parameters.
+    printed as ``epoch 1, loss 0.028127`` (in both languages: the line both books
+    print). The gradients are left zeroed, as ``sgd`` leaves them.
+    ``callback(epoch, batch, params)`` is called after every update, e.g. a
+    :class:`~linreg_scratch.Trajectory` recording the parameters.
 
     ``weight_decay`` (lambda) adds ``lambda * l2_penalty(w)`` to every example's loss,
     ``w = params[0]`` (the bias is not decayed): each step then minimises the mean loss

@@ -220,6 +220,8 @@ def test_fit_names_swapped_arguments():
         "model must be a Module with training_step and configure_optimizers, got a "
         "SyntheticRegressionData; model and data are swapped: call fit(model, data)"
     )
+    with pytest.raises(TypeError, match=r"got the class LinearRegressionScratch; make one first"):
+        Trainer(max_epochs=1).fit(LinearRegressionScratch, SyntheticRegressionData([1, 2], 0))
     with pytest.raises(TypeError, match=r"^data must be a DataModule .*, got \(1, 2\) \(tuple\)$"):
         Trainer(max_epochs=1).fit(model, (1, 2))
 

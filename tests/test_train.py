@@ -1343,9 +1343,20 @@ def test_a_mistake_is_named_in_terms_of_the_data_and_the_function_called(tutoria
     )
     kind, words = run(net=lambda X, w, b: X @ w.T + b)  # a shape error inside the learner's net
     assert kind is ValueError and words.startswith(
-        "net(X, *params) failed on the first 3 examples (X = features[:3]): mat1 and mat2"
+        "net(X, *params) failed when train tried it on the first 3 examples "
+        "(X = features[:3], shape (3, 2)): RuntimeError: mat1 and mat2"
     )
+    assert words.endswith("; the net must work for any number of rows")
     assert "check the order" not in words
+    kind, words = run(net=lambda X, w, b: X @ w + b + X[5, 0])  # any error: an IndexError too
+    assert kind is ValueError and "IndexError: index 5 is out of bounds" in words
+    kind, words = run(loss=lambda y_hat, y: (y_hat - y.reshape(10, 1)) ** 2 / 2)
+    assert kind is ValueError and "check the order" not in words
+    assert words.endswith("; the loss must work for any number of examples")
+    kind, words = run(p=params()[::-1])  # [b, w]
+    assert words.startswith("w and b look swapped: w has shape (1,) and b has shape (2, 1)")
+    kind, words = run(p=[params()])  # [[w, b]]
+    assert words.startswith("params is nested: params[0] is a list of tensors")
     kind, words = run(net=squared_loss, loss=linreg)  # swapped: the call does not fit
     assert kind is TypeError and "check the order train(net, loss, params, ...)" in words
     kind, words = _refusal(lambda: grad_check(linreg, linreg, params(), features[:5], labels[:5]))
