@@ -243,6 +243,19 @@ def test_a_folder_s_out_must_be_a_folder_and_submission_needs_one(tmp_path, caps
     assert "path must be a folder with --submission" in capsys.readouterr().err
 
 
+def test_a_submission_whose_notebook_is_broken_gets_results_that_say_so(tmp_path):
+    folder = tmp_path / "submission"
+    (folder / "__MACOSX").mkdir(parents=True)
+    (folder / "hw.ipynb").write_text('{"cells": [')  # cut short in the upload
+    (folder / "__MACOSX" / "._hw.ipynb").write_text("a Mac's resource fork, not a notebook")
+    (folder / "._hw.ipynb").write_text("another one")
+    out = tmp_path / "results.json"
+    assert grade.main([str(folder), "--submission", "--out", str(out)]) == 0
+    results = json.loads(out.read_text())
+    assert results["score"] == 0 and "hw.ipynb is not a Jupyter notebook" in results["output"]
+    assert all("not graded: " in t["output"] for t in results["tests"])
+
+
 @pytest.mark.parametrize(
     "files", [[], ["a.ipynb", "zip/b.ipynb", ".ipynb_checkpoints/a-checkpoint.ipynb"]]
 )
