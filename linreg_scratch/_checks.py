@@ -697,6 +697,14 @@ def linreg_params(w: object, b: object, X: torch.Tensor, x_name: str = "X") -> N
     on_device("b", b, x_name, X)
 
 
+def linreg_args(params: Sequence[torch.Tensor], X: torch.Tensor, x_name: str = "X") -> None:
+    """Require ``params = [w, b]`` that ``linreg(X, w, b)`` takes (:func:`linreg_params`, and
+    ``w`` in ``X``'s dtype), named against ``X`` itself rather than a few rows of it."""
+    how_many("params", len(params), 2, "tensors", "[w, b] for linreg")
+    linreg_params(params[0], params[1], X, x_name)
+    same_dtype("w", params[0], x_name, X)
+
+
 def figure_path(name: str, value: object) -> str:
     """Require a path ending in .svg/.png/.pdf whose folder exists; return it as str."""
     return file_path(name, value, (".svg", ".png", ".pdf"), "'fit.svg'")

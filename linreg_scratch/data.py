@@ -8,6 +8,9 @@ import torch
 
 from . import _checks
 
+#: What shuffle (data_iter) and is_train (load_array) each mean, said when refusing them.
+SHUFFLE = "True: a fresh random order, False: in order"
+
 _FLOAT32 = "larger values overflow float32"
 
 
@@ -104,7 +107,7 @@ def data_iter(
     batch_size = _checks.scalar("batch_size", batch_size, int, low=1)
     _checks.tensor("features", features, ndim=(1, 2, 3, 4))
     _checks.tensor("labels", labels, ndim=(1, 2, 3, 4))
-    shuffle = _checks.boolean("shuffle", shuffle, "True: a fresh random order, False: in order")
+    shuffle = _checks.boolean("shuffle", shuffle, SHUFFLE)
     generator = _checks.generator("generator", generator)
     n = _checks.same_length(features, labels)
     _checks.on_device("labels", labels, "features", features)
@@ -161,7 +164,7 @@ def load_array(
     """
     arrays = _checks.tensor_list("data_arrays", data_arrays, "(features, labels)")
     batch_size = _checks.scalar("batch_size", batch_size, int, low=1)
-    shuffle = _checks.boolean("is_train", is_train, "True: a fresh random order, False: in order")
+    shuffle = _checks.boolean("is_train", is_train, SHUFFLE)
     _checks.same_lengths("data_arrays", arrays)
     dataset = torch.utils.data.TensorDataset(*arrays)
     return torch.utils.data.DataLoader(dataset, batch_size, shuffle=shuffle)

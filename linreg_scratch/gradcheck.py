@@ -57,8 +57,7 @@ def grad_check(
         _checks.finite(name, value)  # after the device checks: this one reads the values
     eps = _checks.scalar("eps", eps, float, low=0, include_low=False)
     if net is linreg:
-        _checks.how_many("params", len(params), 2, "tensors", "[w, b] for linreg")
-        _checks.linreg_params(params[0], params[1], X)
+        _checks.linreg_args(params, X)
     probe_model(net, loss, params, X.detach(), y.detach(), "grad_check")
 
     X64, y64 = X.detach().double(), y.detach().double()

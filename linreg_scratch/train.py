@@ -137,9 +137,7 @@ def train(
             weight_decay=weight_decay,
         )
     if net is linreg:  # its shapes and dtypes named in terms of the data, not a probe
-        _checks.how_many("params", len(params), 2, "tensors", "[w, b] for linreg")
-        _checks.linreg_params(params[0], params[1], features, "features")
-        _checks.same_dtype("w", params[0], "features", features)
+        _checks.linreg_args(params, features, "features")
     _checks.finite_data(features, labels)
     probe_model(net, loss, params, features, labels, "train")
     for param in params:
