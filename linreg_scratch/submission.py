@@ -40,6 +40,9 @@ NAMES = list(CHECKS)  # synthetic_data, data_iter, linreg, squared_loss, sgd
 
 #: The most characters of printed output kept per cell; the rest is dropped.
 MAX_OUTPUT = 1 << 20
+#: A Unix socket's path must stay under 104 bytes (macOS; 108 on Linux), and the kernel
+#: adds "-N": a longer temporary folder falls back to TCP on localhost.
+IPC_PATH_MAX = 96
 
 # Runs in the submission's kernel after its last cell. Built-ins are reached through the
 # builtins module: a notebook may have reused `list` or `open` as a name of its own.
@@ -114,7 +117,7 @@ def run_notebook(nb: Any, timeout: float) -> Run:
         work.mkdir()
         call = f"__linreg_scratch_extract({str(out)!r}, {NAMES!r})\ndel __linreg_scratch_extract\n"
         nb.cells.append(nbformat.v4.new_code_cell(EXTRACT + "\n\n" + call))
-        client = _client(nb, timeout, work)
+        client = _client(nb, timeout, work, pathlib.Path(folder, "kernel"))
         died = False
         try:
             client.execute(env={**os.environ, GRADING: "1"})
@@ -134,9 +137,16 @@ def run_notebook(nb: Any, timeout: float) -> Run:
     return Run(specs, notes)
 
 
-def _client(nb: Any, timeout: float, work: pathlib.Path):
-    """An nbclient NotebookClient that stops at a stuck kernel and caps each cell's output."""
+def _client(nb: Any, timeout: float, work: pathlib.Path, sockets: pathlib.Path):
+    """An nbclient NotebookClient that stops at a stuck kernel and caps each cell's output.
+
+    Where the system has them, the kernel talks over Unix sockets (IPC), the files
+    ``{sockets}-1``, ``{sockets}-2``, ...: nothing listens on a network port, and the
+    kernel does not print its warning about unencrypted TCP into the teacher's console.
+    """
     from nbclient import NotebookClient
+
+    ipc = os.name == "posix" and len(str(sockets)) < IPC_PATH_MAX
 
     class Client(NotebookClient):
         def __init__(self, *args, **kwargs) -> None:
@@ -145,6 +155,12 @@ def _client(nb: Any, timeout: float, work: pathlib.Path):
             self.stuck: Any = None  # the cell that ignored its interrupt
             self.running: Any = None  # the cell being run (when the kernel dies)
             self.kept: dict[int, int] = {}  # characters of output kept per cell
+
+        def create_kernel_manager(self):
+            km = super().create_kernel_manager()
+            if ipc:
+                km.transport, km.ip = "ipc", str(sockets)
+            return km
 
         async def async_execute_cell(self, cell, cell_index, *args, **kwargs):
             if self.stuck is not None:  # the kernel is still busy with the stuck cell

@@ -164,7 +164,7 @@ def test_the_client_keeps_at_most_max_output_characters_of_a_cell_s_prints(tmp_p
     import nbformat
 
     nb = nbformat.v4.new_notebook()
-    client = submission._client(nb, 1.0, tmp_path)
+    client = submission._client(nb, 1.0, tmp_path, tmp_path / "kernel")
     client.clear_before_next_output = False  # as a cell's run sets it
     outs = []
 
@@ -189,3 +189,19 @@ def test_the_client_keeps_at_most_max_output_characters_of_a_cell_s_prints(tmp_p
     assert kept <= submission.MAX_OUTPUT and kept >= submission.MAX_OUTPUT - len(chunk)
     client.output(outs, message("error", ""), None, 0)  # an error is kept after the cap
     assert outs[-1]["output_type"] == "error"
+
+
+def test_the_kernel_talks_over_unix_sockets_and_prints_no_tcp_warning(tmp_path, capfd):
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("def linreg(X, w, b):\n    return X @ w + b")]
+    run = submission.run_notebook(nb, timeout=30)
+    assert set(run.specs) >= {"linreg"} and run.notes == []
+    err = capfd.readouterr().err
+    if sys.platform != "win32":
+        assert "TCP" not in err and "unencrypted" not in err.lower(), err
+    short = submission._client(nb, 1.0, tmp_path, tmp_path / "kernel").create_kernel_manager()
+    assert short.transport == ("tcp" if sys.platform == "win32" else "ipc")
+    long = submission._client(nb, 1.0, tmp_path, tmp_path / ("k" * submission.IPC_PATH_MAX))
+    assert long.create_kernel_manager().transport == "tcp"  # too long for a socket's path
