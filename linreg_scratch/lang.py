@@ -79,10 +79,13 @@ TERMS = {
     "epoch": "迭代周期",
     "epochs": "迭代周期",
     "loss": "损失",
+    "train": "训练",  # d2l-zh's legends: legend=["train", "test"]
+    "test": "测试",
     "train loss": "训练损失",
+    "test loss": "测试损失",
     "train_loss": "训练损失",  # the lines of the books' ProgressBoard
     "val_loss": "验证损失",
-    "mean squared loss": "平均平方损失",
+    "mean squared loss": "均方损失",
     "step": "迭代步",
 }
 

@@ -168,8 +168,9 @@ class Animator:
                 _pending[id(self)] = self
                 _flush_when_cells_end()
         else:
-            values = ", ".join(f"{lang.term(n)} {v:.6g}" for n, v in zip(names, ys, strict=True))
-            print(f"{lang.term(self.xlabel) or 'x'} {round(x, 3):g}: {values}")  # epoch 0.234
+            comma, colon = lang.text(", ", "，"), lang.text(": ", "：")
+            values = comma.join(f"{lang.term(n)} {v:.6g}" for n, v in zip(names, ys, strict=True))
+            print(f"{lang.term(self.xlabel) or 'x'} {round(x, 3):g}{colon}{values}")  # epoch 0.234
 
     def _one_per_line(self, y: float | Sequence[float]) -> list[float]:
         """``y`` as a list of one value per line; the lines are made on the first call."""
@@ -352,20 +353,21 @@ def plot_training(
     epochs = range(1, len(losses) + 1)
     ax_loss.plot(epochs, losses, "o-")
     ax_loss.set_yscale("log")
-    ax_loss.set_xlabel("epoch")
-    ax_loss.set_ylabel("mean squared loss")
+    ax_loss.set_xlabel(lang.term("epoch"))
+    ax_loss.set_ylabel(lang.term("mean squared loss"))
     ax_loss.set_xticks(list(epochs))
     ax_loss.grid(True, alpha=0.3)
     ax_fit.scatter(y, y_hat, s=2, alpha=0.5)
     lo, hi = float(min(y.min(), y_hat.min())), float(max(y.max(), y_hat.max()))
     ax_fit.plot([lo, hi], [lo, hi], "r--", linewidth=1, label="y_hat = y")
-    ax_fit.set_xlabel("label y")
-    ax_fit.set_ylabel("prediction y_hat")
+    ax_fit.set_xlabel(lang.text("label y", "标签 y"))
+    ax_fit.set_ylabel(lang.text("prediction y_hat", "预测 y_hat"))
     ax_fit.legend(loc="upper left")
     if landscape:
         from .landscape import draw_loss_landscape
 
-        draw_loss_landscape(ax_land[0], features, labels, trajectory, "path of w during training")
+        title = lang.text("path of w during training", "训练中 w 的路径")
+        draw_loss_landscape(ax_land[0], features, labels, trajectory, title)
     if path is not None:
         save_figure(fig, path)
     return fig

@@ -319,8 +319,8 @@ def test_the_board_s_lines_print_in_chinese_after_set_language(capsys):
         board.draw(1 / 3, 2.0, "train_loss")
         board.draw(1, 1.0, "val_loss")
     assert capsys.readouterr().out.splitlines() == [
-        "迭代周期 0.333: 训练损失 2",
-        "迭代周期 1: 验证损失 1",
+        "迭代周期 0.333：训练损失 2",
+        "迭代周期 1：验证损失 1",
     ]
 
 

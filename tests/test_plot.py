@@ -1,3 +1,4 @@
+import re
 import subprocess
 
 import matplotlib
@@ -8,6 +9,7 @@ import torch
 
 from linreg_scratch import (
     Animator,
+    lang,
     init_params,
     network_diagram,
     plot_training,
@@ -106,6 +108,10 @@ def test_animator_prints_a_line_outside_jupyter(capsys):
         "epoch 1: train 0.5, test 0.25",
         "epoch 2: train 0.1, test 0.05",
     ]
+    with lang.language("zh"):  # d2l-zh's own legend, printed in Chinese
+        anim.add(3, (0.2, 0.1))
+    assert capsys.readouterr().out.splitlines() == ["迭代周期 3：训练 0.2，测试 0.1"]
+    anim.X, anim.Y = [[1, 2], [1, 2]], [[0.5, 0.1], [0.25, 0.05]]
     anim.add(3, torch.tensor([0.01, 0.02], dtype=torch.float64))
     assert anim.Y == [[0.5, 0.1, 0.01], [0.25, 0.05, 0.02]]
     with pytest.raises(ValueError, match="y must hold 2 values"):
@@ -340,3 +346,16 @@ def test_animator_redraws_at_most_every_interval_and_at_the_end_of_the_cell(monk
     plot_module._flush_pending()  # what IPython runs when the cell ends
     assert anim.drawn == [3]
     assert anim.fig.axes[0].get_lines()[0].get_ydata().tolist() == [1.0, 0.5, 1 / 3]
+
+
+def test_plot_training_labels_everything_in_chinese_after_set_language(tutorial_data):
+    features, labels = tutorial_data
+    w, b = init_params(2)
+    with lang.language("zh"):
+        fig = plot_training([1.0, 0.5], features, labels, w, b)
+    words = [t.get_text() for ax in fig.axes for t in (ax.xaxis.label, ax.yaxis.label, ax.title)]
+    words += [t.get_text() for ax in fig.axes if ax.get_legend() for t in ax.get_legend().texts]
+    assert "迭代周期" in words and "均方损失" in words
+    assert any(w.endswith("\n训练中 w 的路径") for w in words)  # the landscape's title
+    english = [w for w in words if re.search(r"(?<![_A-Za-z])[A-Za-z]{3,}", w)]
+    assert not english, words  # symbols (w, y, y_hat) are not words

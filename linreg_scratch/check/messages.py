@@ -107,11 +107,11 @@ MESSAGES: dict[str, Message] = {
     "error.no_grad": Message(
         Words(
             "update recorded by autograd (no torch.no_grad())",
-            "参数更新被 autograd 记录了（没有 torch.no_grad()）",
+            "参数更新被自动微分记录了（没有 torch.no_grad()）",
         ),
         Words(
             "The update is recorded by autograd: write it inside `with torch.no_grad():` (or change `param.data`).",
-            "参数更新被 autograd 记录了：把更新写在 `with torch.no_grad():` 里（或改 `param.data`）。",
+            "参数更新被自动微分记录了：把更新写在 `with torch.no_grad():` 里（或改 `param.data`）。",
         ),
         expected=NO_ERROR,
     ),
@@ -159,7 +159,7 @@ MESSAGES: dict[str, Message] = {
         ),
     ),
     "output.detached": Message(
-        Words("breaks autograd", "切断了 autograd"),
+        Words("breaks autograd", "切断了自动微分"),
         Words(
             "Compute with the tensors themselves, not .data, .detach(), .numpy() or torch.tensor(...).",
             "直接用张量计算，不要用 .data、.detach()、.numpy() 或 torch.tensor(...)。",
@@ -312,7 +312,7 @@ MESSAGES: dict[str, Message] = {
         got=Words("consecutive rows, e.g. {batch}", "连续的行，例如 {batch}"),
     ),
     "data_iter.same_order": Message(
-        Words("same order every pass", "每轮顺序都一样"),
+        Words("same order every pass", "每个迭代周期的顺序都一样"),
         Words(
             "Draw the permutation inside data_iter on every call, and do not reseed there.",
             "在 data_iter 内部每次调用时重新生成排列，也不要在里面重设随机种子。",
@@ -403,7 +403,7 @@ MESSAGES: dict[str, Message] = {
     ),
     # --- sgd --------------------------------------------------------------------------------
     "sgd.replaced": Message(
-        Words("update recorded by autograd", "参数更新被 autograd 记录了"),
+        Words("update recorded by autograd", "参数更新被自动微分记录了"),
         Words(
             "Update each tensor in place inside `with torch.no_grad():` (param -= ...), or through param.data.",
             "在 `with torch.no_grad():` 里原地更新每个张量（param -= ...），或通过 param.data 更新。",
@@ -721,10 +721,10 @@ MESSAGES: dict[str, Message] = {
 # What a passing verdict says each check covered.
 CHECKED: dict[str, list[Template]] = {
     "data_iter": [
-        Words("every example once per pass", "每轮每个样本恰好一次"),
+        Words("every example once per pass", "每个迭代周期中每个样本恰好一次"),
         Words("short last batch kept", "保留最后不足的小批量"),
         Words("X and y stay paired", "X 与 y 一一对应"),
-        Words("a new random order every pass", "每轮顺序随机且不同"),
+        Words("a new random order every pass", "每个迭代周期的顺序随机且各不相同"),
         Words("labels (n,) and (n, 1), float64", "标签 (n,) 与 (n, 1)、float64"),
     ],
     "linreg": [
@@ -744,7 +744,7 @@ CHECKED: dict[str, list[Template]] = {
             "param -= lr * grad / batch_size for w and b",
             "w 和 b 的 param -= lr * grad / batch_size",
         ),
-        Words("in place, not recorded by autograd", "原地更新，且不被 autograd 记录"),
+        Words("in place, not recorded by autograd", "原地更新，且不被自动微分记录"),
         Words("two steps in a row", "连续两步"),
         "float64",
     ],
@@ -801,7 +801,7 @@ LABELS: dict[str, Template] = {
     "array": Words("{kind} of shape {shape} ({dtype})", "形状为 {shape} 的 {kind}（{dtype}）"),
     "backward": "{case} .sum().backward()",
     "data_iter.case": "data_iter({batch_size}, features {features}, labels {labels})",
-    "data_iter.passes": Words("{case}, three passes", "{case}，读三轮"),
+    "data_iter.passes": Words("{case}, three passes", "{case}，读三个迭代周期"),
     "linreg.case": "linreg(X {X}, w {w}, b {b})",
     "linreg.returns": Words("a tensor of shape ({n}, 1)", "形状为 ({n}, 1)"),
     "squared_loss.case": "squared_loss(y_hat {y_hat}, y {y})",
