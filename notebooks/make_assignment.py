@@ -100,7 +100,7 @@ The teacher runs `python -m linreg_scratch.grade` on the notebook: it runs every
 GRADE_ALL = """results = check.grade(globals())
 for result in results.values():
     print(result.tally(), '|', str(result).splitlines()[0])
-print('total: %.2f of %d' % (sum(r.score for r in results.values()), len(results)))
+print('%.2f / %d' % (sum(r.score for r in results.values()), len(results)))
 """
 
 

@@ -9,8 +9,8 @@ import torch
 
 from linreg_scratch import (
     Animator,
-    lang,
     init_params,
+    lang,
     network_diagram,
     plot_training,
     set_figsize,
