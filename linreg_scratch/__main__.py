@@ -7,9 +7,9 @@ import sys
 
 import torch
 
-from . import _checks, tutorial
+from . import _checks, cli, tutorial
 from .data import synthetic_data
-from .lang import get_language, text
+from .lang import language, text
 from .loss import squared_loss
 from .model import init_params, linreg
 from .train import train
@@ -20,20 +20,6 @@ TRUE_W, TRUE_B = list(tutorial.TRUE_W), tutorial.TRUE_B
 MAX_VALUES = 100_000_000
 MAX_INPUTS = 100_000
 _IN_MEMORY = "the data must fit in memory"
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str):  # one line, no usage block
-        if get_language() == "zh" and message.startswith("argument "):  # argparse's prefix
-            flag, _, rest = message.removeprefix("argument ").partition(": ")
-            message = f"参数 {flag}：{rest}"
-        self.exit(
-            2,
-            text(
-                f"{self.prog}: error: {message} (see --help)\n",
-                f"{self.prog}：错误：{message}（见 --help）\n",
-            ),
-        )
 
 
 def _number(name: str, kind: type[int] | type[float], **bounds):
@@ -57,7 +43,7 @@ def _number(name: str, kind: type[int] | type[float], **bounds):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = _Parser(
+    p = cli.Parser(
         prog="python -m linreg_scratch",
         description=text(
             "Generate y = Xw + b + noise, fit w and b with mini-batch SGD, "
@@ -161,6 +147,12 @@ def _fmt(values: torch.Tensor, limit: int = 6) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    with language(cli.chosen_language(argv)):  # --language zh: everything in Chinese
+        return _main(argv)
+
+
+def _main(argv: list[str]) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.plot is not None:  # checked before training, not after it

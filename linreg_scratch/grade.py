@@ -21,7 +21,7 @@ import pathlib
 import sys
 from typing import Any
 
-from . import _checks
+from . import _checks, cli
 from .apart import check_apart, not_graded
 from .lang import language, text
 from .submission import NAMES, GradingError, read_notebook, run_notebook
@@ -75,47 +75,80 @@ def _points(values: list[str]) -> dict[str, float]:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = cli.Parser(
         prog="python -m linreg_scratch.grade",
-        description="Grade from-scratch submissions (Jupyter notebooks) with linreg_scratch.check.",
+        description=text(
+            "Grade from-scratch submissions (Jupyter notebooks) with linreg_scratch.check.",
+            "用 linreg_scratch.check 给从零实现的作业（Jupyter 笔记本）评分。",
+        ),
     )
-    parser.add_argument("path", help="a submitted notebook, or a folder of them")
+    parser.add_argument(
+        "path",
+        help=text(
+            "a submitted notebook, or a folder of them", "提交的笔记本，或装有笔记本的文件夹"
+        ),
+    )
     parser.add_argument(
         "--out",
-        help="results.json for Gradescope (for a folder: a folder that gets one NAME.json each)",
+        help=text(
+            "results.json for Gradescope (for a folder: a folder that gets one NAME.json each)",
+            "给 Gradescope 的 results.json（评一个文件夹时：一个文件夹，每个笔记本一个 NAME.json）",
+        ),
     )
-    parser.add_argument("--csv", help="for a folder: a CSV of scores, one row per notebook")
+    parser.add_argument(
+        "--csv",
+        help=text(
+            "for a folder: a CSV of scores, one row per notebook",
+            "评一个文件夹时：成绩的 CSV 文件，每个笔记本一行",
+        ),
+    )
     parser.add_argument(
         "--submission",
         action="store_true",
-        help="PATH is the folder of one submission (Gradescope's /autograder/submission): "
-        "grade the notebook in it; if it holds none or several, --out says so",
+        help=text(
+            "PATH is the folder of one submission (Gradescope's /autograder/submission): "
+            "grade the notebook in it; if it holds none or several, --out says so",
+            "PATH 是一份提交的文件夹（Gradescope 的 /autograder/submission）：给其中的笔记本"
+            "评分；没有或有多个笔记本时，--out 写明原因",
+        ),
     )
     parser.add_argument(
         "--points",
         action="append",
         default=[],
         metavar="N|NAME=N",
-        help="points per function (default 1); repeat as sgd=2 for one function",
+        help=text(
+            "points per function (default 1); repeat as sgd=2 for one function",
+            "每个函数的分值（默认 1）；可重复，如 sgd=2 只改一个函数",
+        ),
     )
     parser.add_argument(
-        "--timeout", type=float, default=30.0, help="seconds a cell (or a check) may run (30)"
+        "--timeout",
+        type=float,
+        default=30.0,
+        help=text(
+            "seconds a cell (or a check) may run (30)",
+            "一个单元格（或一项检查）最多运行的秒数（30）",
+        ),
     )
-    parser.add_argument("--language", choices=["en", "zh"], default="en", help="of the verdicts")
     parser.add_argument(
         "--visibility",
         default="visible",
         choices=["visible", "hidden", "after_due_date", "after_published"],
-        help="Gradescope's visibility of each test (visible)",
+        help=text(
+            "Gradescope's visibility of each test (visible)",
+            "每项测试在 Gradescope 上的可见性（visible）",
+        ),
     )
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     """Grade; 0 when grading worked (whatever the marks), 2 for a bad path or option."""
-    args = _parser().parse_args(argv)
-    path = pathlib.Path(args.path)
-    with language(args.language):  # every refusal too in the chosen language
+    argv = sys.argv[1:] if argv is None else argv
+    with language(cli.chosen_language(argv)):  # its help and every refusal too
+        args = _parser().parse_args(argv)
+        path = pathlib.Path(args.path)
         try:
             points = _points(args.points)
             _checks.scalar("--timeout", args.timeout, float, low=0, include_low=False)
@@ -136,11 +169,11 @@ def main(argv: list[str] | None = None) -> int:
                 _write_json(results, args.out)
                 _summary(path.name, results)
         except (TypeError, ValueError) as err:
-            print(f"error: {err}", file=sys.stderr)
+            print(text("error: ", "错误：") + str(err), file=sys.stderr)
             return 2
         except (GradingError, ImportError, RuntimeError) as err:
             print(
-                text("error: grading could not run: ", "error: 无法评分：") + str(err),
+                text("error: grading could not run: ", "错误：无法评分：") + str(err),
                 file=sys.stderr,
             )
             return 1

@@ -93,7 +93,8 @@ class Animator:
     (matplotlib format strings such as ``"ms--"``: marker, line, colour) or, the
     d2l-en 1.x ``ProgressBoard``'s way, by ``ls`` (line styles) and ``colors``, cycling.
     One string counts as a list of one (``legend="train loss"``). ``fig``/``axes``: draw
-    into these instead of a new figure of ``figsize`` inches.
+    into these instead of a new figure of ``figsize`` inches. ``nrows``/``ncols`` make that
+    figure a grid of subplots, of which, as in the books, the first one is drawn.
 
     In Jupyter the figure is shown once, above what the cell prints after creating the
     Animator, and redrawn in place (at most every ``REDRAW_INTERVAL`` seconds; points in
@@ -114,6 +115,8 @@ class Animator:
         xscale: str = "linear",
         yscale: str = "linear",
         fmts: str | Sequence[str] | None = None,
+        nrows: int = 1,
+        ncols: int = 1,
         figsize: Sequence[float] = (3.5, 2.5),
         *,
         ls: str | Sequence[str] | None = None,
@@ -129,6 +132,9 @@ class Animator:
         self.ls = _checks.str_list("ls", ls) if ls is not None else None
         self.colors = _checks.str_list("colors", colors) if colors is not None else None
         self.figsize = _checks.figsize("figsize", figsize)
+        self.grid = tuple(
+            _checks.scalar(k, v, int, low=1) for k, v in (("nrows", nrows), ("ncols", ncols))
+        )
         if fig is None and axes is not None:
             fig = cast("Figure", axes.figure)
         self.fig, self.axes = fig, axes
@@ -213,7 +219,10 @@ class Animator:
         if self.axes is None:
             if self.fig is None:
                 self.fig = new_figure(self.figsize)
-            self.axes = self.fig.axes[0] if self.fig.axes else self.fig.add_subplot()
+            if self.fig.axes:
+                self.axes = self.fig.axes[0]
+            else:  # a grid of nrows x ncols: the books' Animator draws in the first
+                self.axes = self.fig.subplots(*self.grid, squeeze=False)[0, 0]
         ax = self.axes
         ax.cla()
         for i, (xs, ys) in enumerate(zip(self.X, self.Y, strict=True)):

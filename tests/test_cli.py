@@ -412,3 +412,47 @@ def test_bad_weight_decay_exits_2_with_one_line(capsys, args, words):
     code, stdout, stderr = run_main(capsys, *args)
     assert code == 2 and stdout == ""
     assert len(stderr.splitlines()) == 1 and words in stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["--bogus", "1"], "无法识别的参数：--bogus 1"),
+        (["--lr"], "参数 --lr：需要一个值"),
+        (["--data", "x"], "参数 --data：'x' 不可选，可选 'synthetic', 'penguins'"),
+        (["--lr", "-1"], "参数 --lr：LR 必须"),
+    ],
+)
+def test_language_zh_says_argparse_s_own_errors_in_chinese(capsys, args, words):
+    from linreg_scratch import get_language
+
+    for where in (["--language", "zh"], ["--lang=zh"]):
+        code, out, err = run_main(capsys, *where, *args)
+        assert code == 2 and out == "" and len(err.splitlines()) == 1, err
+        assert err.startswith("python -m linreg_scratch：错误：") and words in err, err
+        assert err.endswith("（见 --help）\n")
+    assert get_language() == "en"  # the command line's choice ends with the run
+
+
+def test_language_zh_puts_the_help_and_the_run_in_chinese(capsys):
+    code, out, _ = run_main(capsys, "--language", "zh", "--help")
+    assert code == 0 and out.startswith("用法：python -m linreg_scratch")
+    assert "\n选项：\n" in out and "显示本帮助并退出" in out and "usage" not in out
+    english = set(re.findall(r"(?<![-\w{])[a-z]{4,}(?![\w}])", out))  # not flags, not metavars
+    names = {"python", "linreg", "grade", "penguins", "synthetic", "install", "data", "html"}
+    assert english <= names, english - names  # commands, file types and choices only
+    code, out, _ = run_main(capsys, "--language", "zh", "--epochs", "1", "--num-examples", "50")
+    assert code == 0 and "真实的 w" in out and "学到的 b" in out
+    code, out, _ = run_main(capsys, "--epochs", "1", "--num-examples", "50")
+    assert "true w" in out  # English again without the flag
+
+
+def test_the_grader_s_help_and_refusals_follow_language(capsys, tmp_path):
+    from linreg_scratch.grade import main
+
+    with pytest.raises(SystemExit):
+        main(["--language", "zh", "--help"])
+    out = capsys.readouterr().out
+    assert out.startswith("用法：python -m linreg_scratch.grade") and "位置参数：" in out
+    assert main(["--language", "zh", str(tmp_path), "--out", "x.json"]) == 2
+    assert capsys.readouterr().err.startswith("错误：--out 必须")

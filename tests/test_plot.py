@@ -359,3 +359,17 @@ def test_plot_training_labels_everything_in_chinese_after_set_language(tutorial_
     assert any(w.endswith("\n训练中 w 的路径") for w in words)  # the landscape's title
     english = [w for w in words if re.search(r"(?<![_A-Za-z])[A-Za-z]{3,}", w)]
     assert not english, words  # symbols (w, y, y_hat) are not words
+
+
+def test_animator_takes_the_books_grid_and_draws_in_its_first_subplot(monkeypatch):
+    # d2l's signature: (..., fmts, nrows=1, ncols=1, figsize): all of it, by position too
+    anim = _notebook_animator(monkeypatch, nrows=2, ncols=3, legend=["train"])
+    anim.add(1, 0.5)
+    assert len(anim.fig.axes) == 6 and anim.axes is anim.fig.axes[0]
+    assert anim.axes.get_lines()[0].get_ydata().tolist() == [0.5]
+    by_position = Animator("epoch", "loss", None, None, None, "linear", "log", None, 1, 2, (5, 2))
+    settings = (by_position.grid, by_position.figsize, by_position.yscale)
+    assert settings == ((1, 2), (5.0, 2.0), "log")
+    for bad in (0, 1.5, True):
+        with pytest.raises((TypeError, ValueError), match="nrows"):
+            Animator(nrows=bad)
