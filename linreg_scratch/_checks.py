@@ -12,12 +12,24 @@ from __future__ import annotations
 import math
 import numbers
 import os
+import re
 from collections.abc import Iterable, Iterator, Sequence, Sized
 from typing import NoReturn, cast, overload
 
 import torch
 
-from .lang import text as _text
+from .lang import text
+
+# A space between two Chinese characters, left by a template filled with Chinese words
+# ("实际得到 {got}" with got "形状为 ..."); Chinese is written without one.
+_CJK_GAP = re.compile(r"(?<=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]) (?=[\u4e00-\u9fff])")
+
+
+def _text(en: str, zh: str) -> str:
+    """``en`` or ``zh`` as :func:`~linreg_scratch.lang.text` chooses, ``zh`` without the
+    spaces that filling it in left between Chinese characters."""
+    return text(en, _CJK_GAP.sub("", zh))
+
 
 #: The most values one tensor made by the package may hold: 2**36 float32 values are
 #: 256 GiB, more than the memory of any single GPU (at most 192 GB today) or of a
@@ -1271,27 +1283,38 @@ def not_given(name: str, value: object, why: str) -> None:
 # --- what a model and a loss return (tried by probe.py before training) ---------------
 
 
-def model_failed(err: Exception, count: int, m: int, d: int, caller: str) -> NoReturn:
+def model_failed(
+    err: Exception, shapes: list[tuple[int, ...]], m: int, d: int, caller: str, rows: bool
+) -> NoReturn:
     """Refuse a ``net`` that fails on ``net(X, *params)`` for the first ``m`` examples
-    (``count`` tensors in params); a TypeError (a call that does not fit) also points at
-    the order of ``caller``'s arguments."""
-    order = _text("; the net must work for any number of rows", "；net 必须对任意行数都能运行")
+    (``shapes``: those of params). A TypeError (a call that does not fit) also points at
+    the order of ``caller``'s arguments; ``rows``: the net worked on all the examples, so
+    it is the number of rows that it cannot take."""
+    hint = ""
     if isinstance(err, TypeError):  # a call that does not fit: the functions swapped?
-        order = _text(
-            f"; net must be the model (e.g. linreg), called as net(X, w, b) with the {count} "
-            f"tensor(s) in params: check the order {caller}(net, loss, params, ...) and the "
-            f"number of params",
+        hint = _text(
+            f"; net must be the model (e.g. linreg), called as net(X, w, b) with the "
+            f"{len(shapes)} tensor(s) in params: check the order {caller}(net, loss, params, "
+            f"...) and the number of params",
             f"；net 必须是模型（例如 linreg），以 net(X, w, b) 的形式调用，传入 params 中的 "
-            f"{count} 个张量：请检查 {caller}(net, loss, params, ...) 的参数顺序和 params 的个数",
+            f"{len(shapes)} 个张量：请检查 {caller}(net, loss, params, ...) 的参数顺序和 params "
+            f"的个数",
         )
+    elif rows:
+        hint = _text(
+            "; it works on all the examples at once: the net must work for any number of rows",
+            "；它在全部样本上能运行：net 必须对任意行数都能运行",
+        )
+    listed = ", ".join(str(shape) for shape in shapes)
     raise (TypeError if isinstance(err, TypeError) else ValueError)(
         _text(
             f"net(X, *params) failed when {caller} tried it on the first {m} examples "
-            f"(X = features[:{m}], shape ({m}, {d})): {type(err).__name__}: {err}",
+            f"(X = features[:{m}], shape ({m}, {d}); params of shapes {listed}): "
+            f"{type(err).__name__}: {err}",
             f"{caller} 在前 {m} 个样本上试运行 net(X, *params) 时出错（X = features[:{m}]，"
-            f"形状 ({m}, {d})）：{type(err).__name__}: {err}",
+            f"形状 ({m}, {d})；params 的形状为 {listed}）：{type(err).__name__}: {err}",
         )
-        + order
+        + hint
     ) from err
 
 

@@ -24,10 +24,22 @@ def probe_model(net, loss, params, features, labels, caller: str) -> None:
         try:
             y_hat = net(X, *params)
         except Exception as err:
-            _checks.model_failed(err, len(params), m, features.shape[1], caller)
+            rows = m < len(features) and _runs(net, features.detach(), params)
+            shapes = [tuple(p.shape) for p in params]
+            _checks.model_failed(err, shapes, m, features.shape[1], caller, rows)
         _checks.predictions(y_hat, m)
         try:
             value = loss(y_hat, y)
         except Exception as err:
             _checks.loss_failed(err, caller)
+        _checks.loss_values(value, y_hat, y)  # y and y_hat broadcast: say so
         _checks.per_example_losses(value, m)
+
+
+def _runs(net, features, params) -> bool:
+    """Whether ``net`` runs on all of ``features`` (tried only once it failed on a few)."""
+    try:
+        net(features, *params)
+    except Exception:
+        return False
+    return True

@@ -71,7 +71,7 @@ class Sweep:
 
     def __str__(self) -> str:
         """One row per run: the value, its last finite losses and whether it diverged."""
-        columns = [text("last loss", "最后的损失")]
+        columns = [text("last loss", "最终训练损失")]
         curves = [self.losses]
         if self.val_losses:
             columns.append(text("validation", "验证损失"))

@@ -167,3 +167,16 @@ def test_fits_in_memory_refuses_one_value_over_the_cap_and_says_the_bytes():
     message = str(info.value)
     assert message.startswith("num_examples=")
     assert f"{4 * (cap + 1):,} bytes" in message and "256 GiB" in message
+
+
+def test_chinese_messages_leave_no_space_between_chinese_words():
+    from linreg_scratch import data_iter
+    from linreg_scratch.lang import language
+
+    features = torch.zeros(1000, 2)
+    with language("zh"), pytest.raises(TypeError) as info:
+        data_iter(features, torch.zeros(1000), 10)  # features where batch_size goes
+    assert "实际得到形状为 (1000, 2) 的 Tensor" in str(info.value)  # not "实际得到 形状为"
+    with pytest.raises(TypeError) as info:
+        data_iter(features, torch.zeros(1000), 10)
+    assert "got a Tensor of shape (1000, 2)" in str(info.value)  # English keeps its spaces

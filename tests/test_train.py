@@ -1344,12 +1344,25 @@ def test_a_mistake_is_named_in_terms_of_the_data_and_the_function_called(tutoria
     kind, words = run(net=lambda X, w, b: X @ w.T + b)  # a shape error inside the learner's net
     assert kind is ValueError and words.startswith(
         "net(X, *params) failed when train tried it on the first 3 examples "
-        "(X = features[:3], shape (3, 2)): RuntimeError: mat1 and mat2"
+        "(X = features[:3], shape (3, 2); params of shapes (2, 1), (1,)): "
+        "RuntimeError: mat1 and mat2"
     )
-    assert words.endswith("; the net must work for any number of rows")
-    assert "check the order" not in words
+    assert "check the order" not in words and "rows" not in words  # it fails on any rows
     kind, words = run(net=lambda X, w, b: X @ w + b + X[5, 0])  # any error: an IndexError too
     assert kind is ValueError and "IndexError: index 5 is out of bounds" in words
+    assert words.endswith(  # it runs on all 1000 rows, only not on 3
+        "; it works on all the examples at once: the net must work for any number of rows"
+    )
+    broadcasting = lambda y_hat, y: (y_hat - y) ** 2 / 2  # noqa: E731  labels (n,)
+    kind, words = _refusal(
+        lambda: train(linreg, broadcasting, params(), features, labels.reshape(-1), verbose=False)
+    )
+    assert (kind, words) == (
+        ValueError,
+        "loss(y_hat, y) returned 9 values (shape (3, 3)) for 3 examples (y_hat (3, 1), "
+        "y (3,)): y and y_hat broadcast against each other; give y the shape of y_hat, "
+        "e.g. y.reshape(y_hat.shape)",
+    )
     kind, words = run(loss=lambda y_hat, y: (y_hat - y.reshape(10, 1)) ** 2 / 2)
     assert kind is ValueError and "check the order" not in words
     assert words.endswith("; the loss must work for any number of examples")
