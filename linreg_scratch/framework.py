@@ -223,8 +223,12 @@ class Module(nn.Module, HyperParameters):
 
     def forward(self, X: torch.Tensor) -> torch.Tensor:
         if not hasattr(self, "net"):
+            name = type(self).__name__
             raise NotImplementedError(
-                f"{type(self).__name__} has no self.net: define forward() or set self.net"
+                text(
+                    f"{name} has no self.net: define forward() or set self.net",
+                    f"{name} 没有 self.net：请定义 forward() 或设置 self.net",
+                )
             )
         return self.net(X)
 
@@ -259,6 +263,16 @@ class Module(nn.Module, HyperParameters):
 
     def configure_optimizers(self):
         """Plain ``torch.optim.SGD`` over the module's parameters with ``self.lr``."""
+        if not hasattr(self, "lr"):  # nn.Module's own error would not say where lr comes from
+            name = type(self).__name__
+            raise AttributeError(
+                text(
+                    f"{name} has no self.lr: take lr in __init__ and call "
+                    f"self.save_hyperparameters() there (or set self.lr = lr)",
+                    f"{name} 没有 self.lr：请在 __init__ 中接收 lr 并调用 "
+                    f"self.save_hyperparameters()（或设置 self.lr = lr）",
+                )
+            )
         return torch.optim.SGD(self.parameters(), lr=self.lr)
 
     def apply_init(self, inputs: Sequence[torch.Tensor], init: Callable | None = None) -> None:

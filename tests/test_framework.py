@@ -517,3 +517,30 @@ def test_progress_board_redraws_at_most_every_interval_and_at_the_end_of_the_cel
 def test_progress_board_refuses_bad_settings_when_made(kwargs, match):
     with pytest.raises((ValueError, TypeError), match=match):
         ProgressBoard(**kwargs)
+
+
+def test_a_module_without_net_or_lr_says_what_to_add_in_either_language():
+    from linreg_scratch.lang import language
+
+    class NoNet(Module):
+        def __init__(self, lr):
+            super().__init__()
+            self.save_hyperparameters()
+
+    class NoLr(Module):
+        def __init__(self):
+            super().__init__()
+            self.net = torch.nn.Linear(2, 1)
+
+    with pytest.raises(NotImplementedError, match=r"NoNet has no self\.net: define forward"):
+        NoNet(0.1)(torch.zeros(3, 2))
+    with pytest.raises(AttributeError, match=r"NoLr has no self\.lr: take lr in __init__"):
+        NoLr().configure_optimizers()
+    with language("zh"):
+        with pytest.raises(NotImplementedError, match=r"NoNet 没有 self\.net"):
+            NoNet(0.1)(torch.zeros(3, 2))
+        with pytest.raises(AttributeError, match=r"NoLr 没有 self\.lr"):
+            Trainer(max_epochs=1).fit(NoLr(), SyntheticRegressionData(torch.ones(2), 1.0))
+    fixed = NoLr()
+    fixed.lr = 0.1
+    assert fixed.configure_optimizers().param_groups[0]["lr"] == 0.1
