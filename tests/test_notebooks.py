@@ -528,6 +528,8 @@ def check_3_4(nb, lang):
         table = sweep("lr", [0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 1.5, 2.5, 10])
         shown = str(table)
     assert shown in printed  # the same runs, recomputed here
+    at_001 = table.final_losses[table.values.index(0.01)]  # "too small": quoted, > 800x
+    assert f"{at_001:.3g}" in prose(nb) and at_001 > 800 * 0.01**2 / 2
     assert "inf" not in re.sub(r"(the loss became|变成了) inf", "", shown)
     assert DIVERGED[lang][0] in printed and re.search(r"epoch 1 batch \d+", printed)
     check_a1_answers(printed, prose(nb))
@@ -708,6 +710,9 @@ def check_b1(nb, lang):
         assert float(val_row[d - 1]) == pytest.approx(err(theta, x_val, y_val, d), rel=0.06)
     best = re.search(r"smallest validation error: degree (\d+) \((\S+)\)", printed)
     assert best.group(1) == "3" and best.group(2) in text
+    # "large while too simple": degrees 1 and 2 quoted, each far above degree 3's
+    assert f"{val_row[0]} and {val_row[1]}" in text or f"{val_row[0]} 和 {val_row[1]}" in text
+    assert min(float(val_row[0]), float(val_row[1])) > 100 * float(best.group(2))
     assert float(best.group(2)) == pytest.approx(
         err(fit(x_tr[:20], y_tr[:20], 3), x_val, y_val, 3), abs=1e-4
     )
