@@ -22,26 +22,6 @@ MAX_INPUTS = 100_000
 _IN_MEMORY = "the data must fit in memory"
 
 
-def _number(name: str, kind: type[int] | type[float], **bounds):
-    """An argparse ``type=``: the text as a number, checked by the library's own rule
-    (:func:`_checks.scalar`); ``name`` is the flag's metavar, as ``--help`` shows it."""
-
-    def parse(text: str):
-        value: object = text
-        for read in (int, float):
-            try:
-                value = read(text)
-                break
-            except ValueError:
-                pass  # not this kind of number; a text scalar() refuses
-        try:
-            return _checks.scalar(name, value, kind, **bounds)
-        except (TypeError, ValueError) as err:
-            raise argparse.ArgumentTypeError(str(err)) from None
-
-    return parse
-
-
 def build_parser() -> argparse.ArgumentParser:
     p = cli.Parser(
         prog="python -m linreg_scratch",
@@ -58,13 +38,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--num-examples",
-        type=_number("N", int, low=1, high=MAX_VALUES, why=_IN_MEMORY),
+        type=cli.number("N", int, low=1, high=MAX_VALUES, why=_IN_MEMORY),
         default=tutorial.NUM_EXAMPLES,
         metavar="N",
     )
     p.add_argument(
         "--num-inputs",
-        type=_number("D", int, low=1, high=MAX_INPUTS, why=_IN_MEMORY),
+        type=cli.number("D", int, low=1, high=MAX_INPUTS, why=_IN_MEMORY),
         default=2,
         metavar="D",
         help=text(
@@ -74,22 +54,24 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--noise",
-        type=_number("NOISE", float, low=0, high=1e30, why="labels must fit in float32"),
+        type=cli.number("NOISE", float, low=0, high=1e30, why="labels must fit in float32"),
         default=tutorial.NOISE,
     )
     p.add_argument(
-        "--batch-size", type=_number("BATCH_SIZE", int, low=1), default=tutorial.BATCH_SIZE
+        "--batch-size", type=cli.number("BATCH_SIZE", int, low=1), default=tutorial.BATCH_SIZE
     )
-    p.add_argument("--lr", type=_number("LR", float, low=0, include_low=False), default=tutorial.LR)
+    p.add_argument(
+        "--lr", type=cli.number("LR", float, low=0, include_low=False), default=tutorial.LR
+    )
     p.add_argument(
         "--epochs",
-        type=_number("EPOCHS", int, low=1),
+        type=cli.number("EPOCHS", int, low=1),
         default=None,
         help=text("default: 3, or 30 for penguins", "默认值：3，penguins 数据为 30"),
     )
     p.add_argument(
         "--weight-decay",
-        type=_number("LAMBDA", float, low=0),
+        type=cli.number("LAMBDA", float, low=0),
         default=0.0,
         metavar="LAMBDA",
         help=text(
@@ -100,7 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--seed",
-        type=_number("SEED", int, low=0, high=2**64 - 1, why="torch seeds are 64-bit"),
+        type=cli.number("SEED", int, low=0, high=2**64 - 1, why="torch seeds are 64-bit"),
         default=0,
     )
     p.add_argument(
@@ -142,22 +124,24 @@ def _true_weights(num_inputs: int, generator: torch.Generator) -> torch.Tensor:
 
 def _fmt(values: torch.Tensor, limit: int = 6) -> str:
     items = [f"{v:.4f}" for v in values.tolist()[:limit]]
-    more = f", ... ({len(values)} in all)" if len(values) > limit else ""
+    more = text(f", ... ({len(values)} in all)", f", ...（共 {len(values)} 个）")
+    more = more if len(values) > limit else ""
     return "[" + ", ".join(items) + more + "]"
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    with language(cli.chosen_language(argv)):  # --language zh: everything in Chinese
-        return _main(argv)
+    with language(cli.chosen_language(argv)):  # --language zh: the help and errors too
+        parser = build_parser()
+        args = parser.parse_args(argv)
+    with language(args.language):
+        return _run(args, parser)
 
 
-def _main(argv: list[str]) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     if args.plot is not None:  # checked before training, not after it
         try:
-            _checks.figure_path(text("--plot: file", "--plot：文件"), args.plot)
+            _checks.figure_path(text("--plot: file", "--plot"), args.plot)
         except (TypeError, ValueError) as err:
             parser.error(text(f"argument {err}", f"参数 {err}"))
     if args.data == "penguins":
@@ -233,7 +217,10 @@ def _main(argv: list[str]) -> int:
             fast=True,
         )
     except FloatingPointError as err:
-        print(f"python -m linreg_scratch: {err}", file=sys.stderr)
+        print(
+            text("python -m linreg_scratch: ", "python -m linreg_scratch：") + str(err),
+            file=sys.stderr,
+        )
         return 1
     w_hat, b_hat = w.detach().reshape(-1), float(b.detach())
     w_err = (w_hat - true_w).abs()
@@ -289,7 +276,10 @@ def _penguins(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     try:
         features, labels = penguins()
     except ImportError as err:
-        print(f"python -m linreg_scratch: {err}", file=sys.stderr)
+        print(
+            text("python -m linreg_scratch: ", "python -m linreg_scratch：") + str(err),
+            file=sys.stderr,
+        )
         return 1
     scaled, mean, std = standardize(features)
     gen = torch.Generator().manual_seed(args.seed)
@@ -323,7 +313,10 @@ def _penguins(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             fast=True,
         )
     except FloatingPointError as err:
-        print(f"python -m linreg_scratch: {err}", file=sys.stderr)
+        print(
+            text("python -m linreg_scratch: ", "python -m linreg_scratch：") + str(err),
+            file=sys.stderr,
+        )
         return 1
     w_orig, b_orig = unscale(w, b, mean, std)
     w_exact, b_exact = closed_form(features, labels)

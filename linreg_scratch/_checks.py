@@ -12,24 +12,12 @@ from __future__ import annotations
 import math
 import numbers
 import os
-import re
 from collections.abc import Iterable, Iterator, Sequence, Sized
 from typing import NoReturn, cast, overload
 
 import torch
 
-from .lang import text
-
-# A space between two Chinese characters, left by a template filled with Chinese words
-# ("实际得到 {got}" with got "形状为 ..."); Chinese is written without one.
-_CJK_GAP = re.compile(r"(?<=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]) (?=[\u4e00-\u9fff])")
-
-
-def _text(en: str, zh: str) -> str:
-    """``en`` or ``zh`` as :func:`~linreg_scratch.lang.text` chooses, ``zh`` without the
-    spaces that filling it in left between Chinese characters."""
-    return text(en, _CJK_GAP.sub("", zh))
-
+from .lang import text as _text
 
 #: The most values one tensor made by the package may hold: 2**36 float32 values are
 #: 256 GiB, more than the memory of any single GPU (at most 192 GB today) or of a
@@ -220,10 +208,10 @@ def _got(value: object) -> str:
     if isinstance(shape, tuple) and len(shape) > 0:
         dims = tuple(int(n) for n in shape)
         dtype = getattr(value, "dtype", "")
-        return _text(f"a {kind} of shape {dims} ({dtype})", f"形状为 {dims} 的 {kind}（{dtype}）")
+        return _text(f"a {kind} of shape {dims} ({dtype})", f"{kind}，形状为 {dims}（{dtype}）")
     shown = " ".join(repr(value).split())
     if shown.startswith("<") and " object at 0x" in shown:  # the default repr says no more
-        return _text(f"a {kind}", f"一个 {kind}")
+        return _text(f"a {kind}", f"{kind} 对象")
     if len(shown) > 60:
         shown = shown[:57] + "..."
     return _text(f"{shown} ({kind})", f"{shown}（{kind}）")
@@ -1305,7 +1293,7 @@ def model_failed(
             "; it works on all the examples at once: the net must work for any number of rows",
             "；它在全部样本上能运行：net 必须对任意行数都能运行",
         )
-    listed = ", ".join(str(shape) for shape in shapes)
+    listed = _text(", ", "、").join(str(shape) for shape in shapes)
     raise (TypeError if isinstance(err, TypeError) else ValueError)(
         _text(
             f"net(X, *params) failed when {caller} tried it on the first {m} examples "

@@ -124,7 +124,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--timeout",
-        type=float,
+        type=cli.number("TIMEOUT", float, low=0, include_low=False),
         default=30.0,
         help=text(
             "seconds a cell (or a check) may run (30)",
@@ -146,12 +146,12 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Grade; 0 when grading worked (whatever the marks), 2 for a bad path or option."""
     argv = sys.argv[1:] if argv is None else argv
-    with language(cli.chosen_language(argv)):  # its help and every refusal too
+    with language(cli.chosen_language(argv)):  # its help and its errors too
         args = _parser().parse_args(argv)
-        path = pathlib.Path(args.path)
+    path = pathlib.Path(args.path)
+    with language(args.language):  # every refusal and verdict
         try:
             points = _points(args.points)
-            _checks.scalar("--timeout", args.timeout, float, low=0, include_low=False)
             _checks.exists("path", path)
             if path.is_dir() and not args.submission:
                 _checks.not_a_file("--out", args.out, "a folder when grading a folder")

@@ -9,6 +9,9 @@ arguments.
 
 from __future__ import annotations
 
+import contextlib
+import io
+
 import torch
 
 from . import _checks
@@ -24,7 +27,8 @@ def probe_model(net, loss, params, features, labels, caller: str) -> None:
         try:
             y_hat = net(X, *params)
         except Exception as err:
-            rows = m < len(features) and _runs(net, features.detach(), params)
+            rows = not isinstance(err, TypeError) and m < len(features)
+            rows = rows and _runs(net, features.detach(), params)
             shapes = [tuple(p.shape) for p in params]
             _checks.model_failed(err, shapes, m, features.shape[1], caller, rows)
         _checks.predictions(y_hat, m)
@@ -37,9 +41,11 @@ def probe_model(net, loss, params, features, labels, caller: str) -> None:
 
 
 def _runs(net, features, params) -> bool:
-    """Whether ``net`` runs on all of ``features`` (tried only once it failed on a few)."""
+    """Whether ``net`` runs on all of ``features`` (tried only once it failed on a few;
+    what it prints then is not shown, it was shown by the first try)."""
     try:
-        net(features, *params)
+        with contextlib.redirect_stdout(io.StringIO()):
+            net(features, *params)
     except Exception:
         return False
     return True

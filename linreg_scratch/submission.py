@@ -146,7 +146,7 @@ def _client(nb: Any, timeout: float, work: pathlib.Path, sockets: pathlib.Path):
     """
     from nbclient import NotebookClient
 
-    ipc = os.name == "posix" and len(str(sockets)) < IPC_PATH_MAX
+    ipc = os.name == "posix" and len(os.fsencode(sockets)) < IPC_PATH_MAX  # bytes, not letters
 
     class Client(NotebookClient):
         def __init__(self, *args, **kwargs) -> None:

@@ -39,7 +39,7 @@ STUBS = {
     "data_iter": (
         None,  # the def line comes from 3.2
         "yield (X, y) batches of batch_size random examples, every example once per pass",
-        "每次产出 batch_size 个随机样本 (X, y)，每轮每个样本恰好一次",
+        "每次产出 batch_size 个随机样本 (X, y)，每个迭代周期中每个样本恰好一次",
     ),
     "linreg": (None, "return X @ w + b, shape (n, 1)", "返回 X @ w + b，形状 (n, 1)"),
     "squared_loss": (

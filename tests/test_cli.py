@@ -421,6 +421,8 @@ def test_bad_weight_decay_exits_2_with_one_line(capsys, args, words):
         (["--lr"], "参数 --lr：需要一个值"),
         (["--data", "x"], "参数 --data：'x' 不可选，可选 "),  # how choices are quoted varies
         (["--lr", "-1"], "参数 --lr：LR 必须"),
+        (["--l", "1"], "选项 --l 有歧义，可能是 --l"),  # --lr、--language (in some order)
+        (["--seed=1", "--help=x"], "参数 -h/--help：不接受值 "),
     ],
 )
 def test_language_zh_says_argparse_s_own_errors_in_chinese(capsys, args, words):
@@ -447,12 +449,29 @@ def test_language_zh_puts_the_help_and_the_run_in_chinese(capsys):
     assert "true w" in out  # English again without the flag
 
 
-def test_the_grader_s_help_and_refusals_follow_language(capsys, tmp_path):
+def test_the_grader_s_help_and_refusals_follow_language(capsys, tmp_path, monkeypatch):
     from linreg_scratch.grade import main
 
+    monkeypatch.setenv("COLUMNS", "60")
     with pytest.raises(SystemExit):
         main(["--language", "zh", "--help"])
     out = capsys.readouterr().out
     assert out.startswith("用法：python -m linreg_scratch.grade") and "位置参数：" in out
+    # lines of Chinese fit the terminal, counting a Chinese character as two columns
+    chinese = [line for line in out.splitlines() if re.search("[\u4e00-\u9fff]", line)]
+    assert max(sum(1 + (ord(c) > 0x2E80) for c in line) for line in chinese) <= 60, chinese
+    assert not [line for line in chinese if line.strip()[0] in "，。；：、）"]
     assert main(["--language", "zh", str(tmp_path), "--out", "x.json"]) == 2
     assert capsys.readouterr().err.startswith("错误：--out 必须")
+    for argv, words in [
+        (["--language", "zh"], "错误：缺少必需的参数：path（见 --help）"),
+        (["--language", "zh", "--timeout", "abc", "x"], "参数 --timeout：TIMEOUT 必须"),
+    ]:
+        with pytest.raises(SystemExit):
+            main(argv)
+        assert words in capsys.readouterr().err
+    # the language argparse reads: shortened, or the last one given
+    assert main(["--l", "zh", str(tmp_path / "nothing")]) == 2
+    assert capsys.readouterr().err.startswith("错误：path")
+    assert main(["--language=zh", "--language=en", str(tmp_path / "nothing")]) == 2
+    assert capsys.readouterr().err.startswith("error: path")

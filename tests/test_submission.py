@@ -205,3 +205,6 @@ def test_the_kernel_talks_over_unix_sockets_and_prints_no_tcp_warning(tmp_path, 
     assert short.transport == ("tcp" if sys.platform == "win32" else "ipc")
     long = submission._client(nb, 1.0, tmp_path, tmp_path / ("k" * submission.IPC_PATH_MAX))
     assert long.create_kernel_manager().transport == "tcp"  # too long for a socket's path
+    wide = pathlib.Path("/t", "作" * (submission.IPC_PATH_MAX // 3))  # few letters, many bytes
+    assert len(str(wide)) < submission.IPC_PATH_MAX <= len(str(wide).encode())
+    assert submission._client(nb, 1.0, tmp_path, wide).create_kernel_manager().transport == "tcp"

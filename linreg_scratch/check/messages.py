@@ -801,7 +801,7 @@ LABELS: dict[str, Template] = {
     "array": Words("{kind} of shape {shape} ({dtype})", "形状为 {shape} 的 {kind}（{dtype}）"),
     "backward": "{case} .sum().backward()",
     "data_iter.case": "data_iter({batch_size}, features {features}, labels {labels})",
-    "data_iter.passes": Words("{case}, three passes", "{case}，读三个迭代周期"),
+    "data_iter.passes": Words("{case}, three passes", "{case}，连续三个迭代周期"),
     "linreg.case": "linreg(X {X}, w {w}, b {b})",
     "linreg.returns": Words("a tensor of shape ({n}, 1)", "形状为 ({n}, 1)"),
     "squared_loss.case": "squared_loss(y_hat {y_hat}, y {y})",
