@@ -36,7 +36,7 @@ PHRASES_ZH = {
     "labels must fit in float32": "标签必须能放进 float32",
     "torch seeds are 64-bit": "torch 的随机种子是 64 位的",
     "the raw x of a degree sweep": "次数扫描的特征是原始的 x",
-    "a folder when grading a folder": "在给整个文件夹评分时是一个文件夹",
+    "a folder when grading a folder": "是文件夹（给整个文件夹评分时）",
     "it is for grading a folder of notebooks": "它只用于给一个文件夹里的笔记本评分",
     "the data must fit in memory": "数据必须能放进内存",
     "0 for w, 1 for b": "0 表示 w，1 表示 b",
@@ -1245,6 +1245,28 @@ def not_a_file(name: str, value: str | None, wanted: str) -> None:
             _text(
                 f"{name} must be {wanted}, got the file name {value!r}",
                 f"{name} 必须{_zh(wanted)}，实际得到文件名 {value!r}",
+            )
+        )
+
+
+def new_file(name: str, value: str | None) -> None:
+    """Require ``value`` (an option's output file, if given) to be writable where it is
+    named: not a folder, in a folder that exists (checked before the work, not after)."""
+    if value is None:
+        return
+    folder = os.path.dirname(value) or "."
+    if os.path.isdir(value):
+        raise ValueError(
+            _text(
+                f"{name} must be a file, got the folder {value!r}",
+                f"{name} 必须是文件，实际得到文件夹 {value!r}",
+            )
+        )
+    if not os.path.isdir(folder):
+        raise ValueError(
+            _text(
+                f"{name} {value!r} is in a folder that does not exist: {folder!r}",
+                f"{name} {value!r} 所在的文件夹 {folder!r} 不存在",
             )
         )
 

@@ -5,10 +5,10 @@ out (:mod:`linreg_scratch.submission`), then checked in a process of their own
 (:mod:`linreg_scratch.apart`) with :mod:`linreg_scratch.check`, so nothing a notebook
 does to ``check`` or to torch in its own kernel changes its marks. The marks: one
 Gradescope test per function, ``--points`` each, partial credit the share of check's
-cases passed, the verdicts as its output. A folder grades every ``*.ipynb`` in it into
-``--csv`` (and an ``--out`` folder); ``--submission`` grades the one notebook of a
-Gradescope submission. Student code runs with the grader's permissions: grade inside the
-course's container.
+cases passed, the verdicts as its output. A folder grades every ``*.ipynb`` in it and in
+its folders (one per student, say) into ``--csv`` (and an ``--out`` folder);
+``--submission`` grades the one notebook of a Gradescope submission. Student code runs
+with the grader's permissions: grade inside the course's container.
 """
 
 from __future__ import annotations
@@ -61,8 +61,10 @@ def _results(outcomes, notes, points, visibility) -> dict[str, Any]:
 
 
 def _points(values: list[str]) -> dict[str, float]:
+    """Points per function: a bare ``N`` for all of them, ``NAME=N`` for one, which wins
+    over a bare ``N`` wherever each is given."""
     points = dict.fromkeys(NAMES, 1.0)
-    for value in values:
+    for value in sorted(values, key=lambda v: "=" in v):  # the bare N first
         name, _, number = value.rpartition("=")
         if name:
             _checks.choice("--points", name, tuple(NAMES))
@@ -159,6 +161,9 @@ def main(argv: list[str] | None = None) -> int:
                 _checks.not_given("--csv", args.csv, "it is for grading a folder of notebooks")
             if args.submission:
                 _checks.is_folder("path", path, "--submission")
+            if args.submission or not path.is_dir():
+                _checks.new_file("--out", args.out)
+            _checks.new_file("--csv", args.csv)
             options = {"points": points, "timeout": args.timeout, "visibility": args.visibility}
             if args.submission:
                 _grade_submission(path, args.out, options)
@@ -227,27 +232,38 @@ def _not_graded_at_all(why: str, options) -> dict[str, Any]:
 def _grade_folder(folder: pathlib.Path, out: str | None, csv_path: str | None, options) -> None:
     """Grade every notebook in ``folder``; each one's JSON and CSV row is written as soon
     as it is graded, so what was graded stays on disk whatever happens later."""
+    found = _notebooks_in(folder)
+    if not found:
+        raise ValueError(
+            text(
+                f"the folder {str(folder)!r} holds no notebook (.ipynb), not even in its folders",
+                f"文件夹 {str(folder)!r} 及其子文件夹里没有笔记本（.ipynb）",
+            )
+        )
     if out:
         pathlib.Path(out).mkdir(parents=True, exist_ok=True)
     total = sum(options["points"].values())
     with contextlib.ExitStack() as stack:
         writer = None
         if csv_path:
-            f = stack.enter_context(open(csv_path, "w", newline="", encoding="utf-8"))
+            # with a byte-order mark, so that Excel reads the names as UTF-8 (not GBK)
+            f = stack.enter_context(open(csv_path, "w", newline="", encoding="utf-8-sig"))
             writer = csv.DictWriter(f, fieldnames=["file", *NAMES, "score", "max_score", "error"])
             writer.writeheader()
-        for path in sorted(folder.glob("*.ipynb")):
+        for path in found:  # each named by where it is: "alice.ipynb", "王五/作业.ipynb"
+            name = path.relative_to(folder).as_posix()
             try:
                 results = grade_notebook(path, **options)
             except ValueError as err:  # one bad file does not stop the class's grading
-                row = {"file": path.name, "error": str(err)}
-                print(f"{path.name}: {err}")
+                row = {"file": name, "error": str(err)}
+                print(f"{name}: {err}")
             else:
-                if out:
-                    _write_json(results, str(pathlib.Path(out) / f"{path.stem}.json"))
-                _summary(path.name, results)
+                if out:  # 王五/作业.ipynb: 王五__作业.json
+                    stem = name.removesuffix(".ipynb").replace("/", "__")
+                    _write_json(results, str(pathlib.Path(out) / f"{stem}.json"))
+                _summary(name, results)
                 scores = {t["name"]: t["score"] for t in results["tests"]}
-                row = {"file": path.name, **scores, "score": results["score"], "error": ""}
+                row = {"file": name, **scores, "score": results["score"], "error": ""}
             if writer is not None:
                 writer.writerow(
                     {name: 0.0 for name in [*NAMES, "score"]} | row | {"max_score": total}

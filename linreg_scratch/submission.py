@@ -126,7 +126,7 @@ def run_notebook(nb: Any, timeout: float) -> Run:
         notes = _cell_notes(nb.cells[:-1], client.stopped, timeout)
         why = _why_unfinished(nb.cells, client, died, timeout)
         if why:
-            notes.append(why[0].upper() + why[1:] + ".")
+            notes.append(text(why[0].upper() + why[1:] + ".", why + "。"))
             return Run(None, notes, why)
         magic, specs = pickle.loads(out.read_bytes())
     if magic != importlib.util.MAGIC_NUMBER:

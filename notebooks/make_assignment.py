@@ -73,7 +73,7 @@ The notebook is graded by running it from top to bottom in a fresh kernel and ch
 <details>
 <summary>How this notebook is graded</summary>
 
-The teacher runs `python -m linreg_scratch.grade` on the notebook: it runs every cell in a fresh kernel (a cell that raises an error or runs longer than 30 seconds is stopped and the rest still runs), then checks the five functions the notebook defines, as `check.grade` does here. A function that is missing scores 0, as does one taken from `linreg_scratch` instead of written here. Define everything the functions need in the notebook itself.
+The teacher runs `python -m linreg_scratch.grade` on the notebook: it runs every cell in a fresh kernel (a cell that raises an error or runs longer than 30 seconds is stopped and the rest still runs), then checks the five functions the notebook defines, as `check.grade` does here. A function that is missing scores 0, as does one taken from `linreg_scratch` (or one that only calls it) instead of written here. Define everything the functions need in the notebook itself. A cell that crashes the kernel, or keeps running after it is stopped, leaves the cells after it unrun, and then nothing can be graded: run every cell in a fresh kernel before you hand it in.
 </details>""",
     },
     "zh": {
@@ -92,7 +92,7 @@ The teacher runs `python -m linreg_scratch.grade` on the notebook: it runs every
 <details>
 <summary>本笔记本怎样评分</summary>
 
-老师用 `python -m linreg_scratch.grade` 评分：它在一个新的内核中运行每个单元格（报错或运行超过 30 秒的单元格会被停止，其余单元格照常运行），然后像这里的 `check.grade` 一样检查笔记本中定义的五个函数。缺少的函数得 0 分；直接取自 `linreg_scratch` 而不是自己写的函数也得 0 分。函数用到的一切都要在笔记本里定义。
+老师用 `python -m linreg_scratch.grade` 评分：它在一个新的内核中运行每个单元格（报错或运行超过 30 秒的单元格会被停止，其余单元格照常运行），然后像这里的 `check.grade` 一样检查笔记本中定义的五个函数。缺少的函数得 0 分；直接取自 `linreg_scratch`（或只是调用它）而不是自己写的函数也得 0 分。函数用到的一切都要在笔记本里定义。如果某个单元格让内核崩溃，或者被停止后仍在运行，它之后的单元格都不会运行，整个笔记本就无法评分：提交之前请在新的内核中运行所有单元格。
 </details>""",
     },
 }

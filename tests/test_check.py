@@ -920,3 +920,51 @@ def test_the_assignment_s_stub_is_called_not_written_yet():
     assert str(result).startswith("✗ linreg: not written yet")
     assert "Replace the line raise NotImplementedError(...) with your code" in str(result)
     assert "NotImplementedError: write linreg" in result.found[0].got
+
+
+def _via_module(params, lr, batch_size):
+    return linreg_scratch.sgd(params, lr, batch_size)
+
+
+def _via_d2l(params, lr, batch_size):
+    from linreg_scratch import d2l
+
+    return d2l.sgd(params, lr, batch_size)
+
+
+def _via_closure():
+    step = linreg_scratch.sgd
+
+    def sgd(params, lr, batch_size):
+        step(params, lr, batch_size)
+
+    return sgd
+
+
+def _own_with_the_package_nearby(params, lr, batch_size):
+    linreg_scratch.set_language("en")  # uses the package, but not its sgd
+    with torch.no_grad():
+        for param in params:
+            param -= lr * param.grad / batch_size
+            param.grad.zero_()
+
+
+@pytest.mark.parametrize(
+    ("fn", "caught"),
+    [
+        (linreg_scratch.sgd, True),
+        (_via_module, True),
+        (_via_closure(), True),
+        (_own_with_the_package_nearby, False),
+    ],
+)
+def test_grade_catches_the_package_s_sgd_also_inside_a_wrapper(fn, caught):
+    result = check.grade({"sgd": fn})["sgd"]
+    assert result.score == (0 if caught else 1)
+    assert str(result).startswith("✗ sgd: the package's own function") == caught
+
+
+def test_grade_catches_a_wrapper_whose_module_is_imported_inside_it():
+    # `from linreg_scratch import d2l` inside the function: d2l is a local, not a global
+    result = check.grade({"sgd": _via_d2l})["sgd"]
+    assert result.score == 0, str(result)

@@ -471,6 +471,10 @@ def class_folder(tmp_path_factory):
     (subs / "stubs.ipynb").write_text(stubs, encoding="utf-8")
     (subs / "broken.ipynb").write_text("my answers are in the email")
     (subs / "notes.txt").write_text("not graded")
+    student = subs / "王五"  # a folder per student, as a course site exports them
+    student.mkdir()
+    wrappers = [f"def {n}(*args):\n    return linreg_scratch.{n}(*args)" for n in submission.NAMES]
+    _notebook(["import linreg_scratch", *wrappers], student / "作业.ipynb")
     out, _ = _grade(
         subs,
         "--csv",
@@ -482,7 +486,7 @@ def class_folder(tmp_path_factory):
         "--language",
         "zh",
     )
-    with open(folder / "scores.csv", newline="", encoding="utf-8") as f:
+    with open(folder / "scores.csv", newline="", encoding="utf-8-sig") as f:
         rows = {row["file"]: row for row in csv.DictReader(f)}
     results = {p.stem: json.loads(p.read_text()) for p in (folder / "results").glob("*.json")}
     return out, rows, results
@@ -518,7 +522,17 @@ def test_a_messy_submission_is_graded_to_the_end(messy):
 def test_a_class_is_graded_into_a_csv(class_folder):
     out, rows, results = class_folder
     assert out.returncode == 0, out.stderr
-    assert set(rows) == {"broken.ipynb", "solved.ipynb", "stubs.ipynb", "wrong.ipynb"}
+    assert set(rows) == {
+        "broken.ipynb",
+        "solved.ipynb",
+        "stubs.ipynb",
+        "wrong.ipynb",
+        "王五/作业.ipynb",
+    }
+    # thin wrappers around the package's functions score nothing, and say why
+    assert float(rows["王五/作业.ipynb"]["score"]) == 0
+    for name, test in _tests(results["王五__作业"]).items():
+        assert f"一个调用 linreg_scratch 的 {name} 的函数" in test["output"]
     assert "不是 Jupyter 笔记本" in rows["broken.ipynb"]["error"]  # in --language zh
     assert float(rows["broken.ipynb"]["score"]) == 0 and "broken" not in results
     assert float(rows["solved.ipynb"]["score"]) == 10 == float(rows["solved.ipynb"]["max_score"])
@@ -600,3 +614,20 @@ def test_otter_run_scores_sgd_with_check(tmp_path):
     assert check.sgd(tc.sgd_no_division).score == 0  # check agrees: 2 x 0 points
     assert "divide it by batch_size" in outputs["no-division"]
     assert "divide it by batch_size" not in outputs["correct"]
+
+
+def test_outputs_are_checked_before_grading_and_points_do_not_depend_on_order(tmp_path, capsys):
+    notebook = tmp_path / "alice.ipynb"
+    notebook.write_text("{}")  # never read: the options are refused first
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    for argv, words in [
+        ([notebook, "--out", tmp_path / "missing" / "r.json"], "is in a folder that does not"),
+        ([notebook, "--out", empty], "--out must be a file, got the folder"),
+        ([empty, "--csv", empty], "--csv must be a file, got the folder"),
+        ([empty], "holds no notebook (.ipynb), not even in its folders"),
+    ]:
+        assert grade.main([str(a) for a in argv]) == 2
+        assert words in capsys.readouterr().err
+    both = [grade._points(["sgd=2", "0.5"]), grade._points(["0.5", "sgd=2"])]
+    assert both[0] == both[1] == {**dict.fromkeys(submission.NAMES, 0.5), "sgd": 2.0}

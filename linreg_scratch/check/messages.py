@@ -299,8 +299,8 @@ MESSAGES: dict[str, Message] = {
     "data_iter.in_order": Message(
         Words("no shuffling", "没有打乱"),
         Words(
-            "Shuffle the indices first: torch.randperm(num_examples).",
-            "先打乱索引：torch.randperm(num_examples)。",
+            "Shuffle the indices first: torch.randperm(num_examples), or random.shuffle(indices).",
+            "先打乱索引：torch.randperm(num_examples)，或 random.shuffle(indices)。",
         ),
         expected=Words("examples in a random order", "随机顺序的样本"),
         got=Words("examples in order {first}...", "按原顺序读取 {first}..."),
@@ -319,7 +319,8 @@ MESSAGES: dict[str, Message] = {
         ),
         expected=Words("a new order on each call", "每次调用都是新的顺序"),
         got=Words(
-            "the same order three times, starting {first}...", "三轮顺序相同，开头为 {first}..."
+            "the same order three times, starting {first}...",
+            "三个迭代周期的顺序相同，开头为 {first}...",
         ),
     ),
     # --- linreg -----------------------------------------------------------------------------
@@ -473,7 +474,7 @@ MESSAGES: dict[str, Message] = {
         got=STEP_GOT,
     ),
     "sgd.divided_twice": Message(
-        Words("update divided by the batch size twice", "更新除了两次批量大小"),
+        Words("update divided by the batch size twice", "更新时除了两次批量大小"),
         Words("Divide by batch_size once.", "只除一次 batch_size。"),
         expected=STEP_WANT,
         got=STEP_GOT,
@@ -793,6 +794,9 @@ LABELS: dict[str, Template] = {
     "tally": Words("{passed} of {run} cases passed", "{run} 个用例中通过 {passed} 个"),
     "grade.case": Words("the names the notebook defines", "笔记本中定义的名字"),
     "grade.nothing": Words("nothing named {name}", "没有名为 {name} 的东西"),
+    "grade.wrapper": Words(
+        "a function that calls linreg_scratch's {own}", "一个调用 linreg_scratch 的 {own} 的函数"
+    ),
     "more": Words("{more} more problem(s) in .problems", "还有 {more} 个问题，见 .problems"),
     "aside": Words("  ({words})", "  （{words}）"),
     "tensor": Words("tensor of shape {shape} ({dtype})", "形状为 {shape} 的张量（{dtype}）"),
