@@ -29,7 +29,7 @@ HTML_LANG = {"zh": "zh-CN", "en": "en"}
 TWIN = {"zh": "en", "en": "zh"}
 NOTEBOOKS = sorted(p.stem for p in (ROOT / "notebooks" / "en").glob("[!a]*.ipynb"))  # no assignment
 # pages of every kind: landing page, chapter, API list, generated API page
-PAGES = ["index.html", REFERENCE, "api.html", "generated/linreg_scratch.sgd.html"]
+PAGES = ["index.html", REFERENCE, "api.html", "generated/linreg_scratch.sgd.html", "teachers.html"]
 
 
 @pytest.fixture(scope="module")
