@@ -21,19 +21,21 @@ from .lang import get_language, text
 
 LANGUAGES = ("en", "zh")
 
-# argparse's own error messages (Python 3.10 to 3.14) and what a Chinese reader sees.
+# argparse's own error messages (Python 3.10 to 3.14) and what a Chinese reader sees; the
+# groups listed last are argparse's own lists ("a, b"), joined with 、 in Chinese.
 _ZH_ERRORS = (
-    (r"unrecognized arguments: (.*)", "无法识别的参数：{0}"),
-    (r"the following arguments are required: (.*)", "缺少必需的参数：{0}"),
-    (r"ambiguous option: (\S+) could match (.*)", "选项 {0} 有歧义，可能是 {1}"),
-    (r"argument (\S+): expected one argument", "参数 {0}：需要一个值"),
+    (r"unrecognized arguments: (.*)", "无法识别的参数：{0}", ()),
+    (r"the following arguments are required: (.*)", "缺少必需的参数：{0}", (0,)),
+    (r"ambiguous option: (\S+) could match (.*)", "选项 {0} 有歧义，可能是 {1}", (1,)),
+    (r"argument (\S+): expected one argument", "参数 {0}：需要一个值", ()),
     (
         r"argument (\S+): invalid choice: (.*) \(choose from (.*)\)",
         "参数 {0}：{1} 不可选，可选 {2}",
+        (2,),
     ),
-    (r"argument (\S+): invalid (\S+) value: (.*)", "参数 {0}：{2} 不是 {1} 值"),
-    (r"argument (\S+): ignored explicit argument (.*)", "参数 {0}：不接受值 {1}"),
-    (r"argument (\S+): (.*)", "参数 {0}：{1}"),
+    (r"argument (\S+): invalid (\S+) value: (.*)", "参数 {0}：{2} 不是 {1} 值", ()),
+    (r"argument (\S+): ignored explicit argument (.*)", "参数 {0}：不接受值 {1}", ()),
+    (r"argument (\S+): (.*)", "参数 {0}：{1}", ()),
 )
 _CJK = "\u3000-\u9fff\uff00-\uffef"  # Chinese characters and full-width punctuation
 _NO_LINE_START = "，。；：、）！？"  # Chinese punctuation that never starts a line
@@ -56,10 +58,13 @@ def chosen_language(argv: Sequence[str]) -> str:
 
 def in_chinese(message: str) -> str:
     """One of argparse's error messages, in Chinese (unchanged when it is not one of them)."""
-    for pattern, zh in _ZH_ERRORS:
+    for pattern, zh, lists in _ZH_ERRORS:
         match = re.fullmatch(pattern, message, flags=re.DOTALL)
         if match:
-            return zh.format(*(part.replace(", ", "、") for part in match.groups()))
+            parts = match.groups()
+            return zh.format(
+                *(p.replace(", ", "、") if i in lists else p for i, p in enumerate(parts))
+            )
     return message
 
 

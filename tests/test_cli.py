@@ -423,6 +423,7 @@ def test_bad_weight_decay_exits_2_with_one_line(capsys, args, words):
         (["--lr", "-1"], "参数 --lr：LR 必须"),
         (["--l", "1"], "选项 --l 有歧义，可能是 --l"),  # --lr、--language (in some order)
         (["--seed=1", "--help=x"], "参数 -h/--help：不接受值 "),
+        (["--lr", "1, 2"], "参数 --lr：LR 必须是大于 0 的有限数，实际得到 '1, 2'"),  # as typed
     ],
 )
 def test_language_zh_says_argparse_s_own_errors_in_chinese(capsys, args, words):
