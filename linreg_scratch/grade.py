@@ -186,11 +186,15 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _notebooks_in(folder: pathlib.Path) -> list[pathlib.Path]:
-    """The notebooks anywhere under ``folder`` (an upload may be a zip of folders), not
-    Jupyter's checkpoint copies nor the ``._`` files and ``__MACOSX`` folder of a Mac's zip."""
-    skip = {".ipynb_checkpoints", "__MACOSX"}
-    found = [p for p in folder.rglob("*.ipynb") if not p.name.startswith("._")]
-    return sorted(p for p in found if not skip & set(p.relative_to(folder).parts))
+    """The notebooks anywhere under ``folder`` (an upload may be a zip of folders), not in
+    hidden folders (Jupyter's ``.ipynb_checkpoints``, a ``.venv``), nor a Mac zip's ``._``
+    copies and ``__MACOSX`` folder."""
+
+    def hidden(part: str) -> bool:
+        return part.startswith(".") or part == "__MACOSX"
+
+    found = folder.rglob("*.ipynb")
+    return sorted(p for p in found if not any(map(hidden, p.relative_to(folder).parts)))
 
 
 def _grade_submission(folder: pathlib.Path, out: str | None, options) -> None:
