@@ -1249,24 +1249,36 @@ def not_a_file(name: str, value: str | None, wanted: str) -> None:
         )
 
 
-def new_file(name: str, value: str | None) -> None:
-    """Require ``value`` (an option's output file, if given) to be writable where it is
-    named: not a folder, in a folder that exists (checked before the work, not after)."""
+def new_file(name: str, value: str | None, *, folder: bool = False) -> None:
+    """Require ``value`` (an option's output, if given) to be writable where it is named,
+    checked before the work rather than after it: a file (``folder``: a folder, made if
+    need be) whose nearest existing folder can be written to."""
     if value is None:
         return
-    folder = os.path.dirname(value) or "."
-    if os.path.isdir(value):
+    kind = _text("a folder", "文件夹") if folder else _text("a file", "文件")
+    if os.path.isfile(value) if folder else os.path.isdir(value):
         raise ValueError(
             _text(
-                f"{name} must be a file, got the folder {value!r}",
-                f"{name} 必须是文件，实际得到文件夹 {value!r}",
+                f"{name} must be {kind}, got {value!r}, which is not one",
+                f"{name} 必须是{kind}，实际得到 {value!r}，它不是{kind}",
             )
         )
-    if not os.path.isdir(folder):
+    existing = os.path.abspath(value if folder else os.path.dirname(value) or ".")
+    while not os.path.exists(existing):
+        existing = os.path.dirname(existing)
+    if not folder and existing != os.path.abspath(os.path.dirname(value) or "."):
         raise ValueError(
             _text(
-                f"{name} {value!r} is in a folder that does not exist: {folder!r}",
-                f"{name} {value!r} 所在的文件夹 {folder!r} 不存在",
+                f"{name} {value!r} is in a folder that does not exist",
+                f"{name} {value!r} 所在的文件夹不存在",
+            )
+        )
+    if not os.path.isdir(existing) or not os.access(existing, os.W_OK | os.X_OK):
+        raise ValueError(
+            _text(
+                f"{name} {value!r} cannot be written: {existing!r} is not a folder you may "
+                f"write to",
+                f"无法写入 {name} {value!r}：{existing!r} 不是可以写入的文件夹",
             )
         )
 

@@ -39,6 +39,7 @@ _ZH_ERRORS = (
 )
 _CJK = "\u3000-\u9fff\uff00-\uffef"  # Chinese characters and full-width punctuation
 _NO_LINE_START = "，。；：、）！？"  # Chinese punctuation that never starts a line
+_NO_LINE_END = "（《“"  # nor ends one
 # A colour code, which Python 3.14's argparse puts around headings in a terminal.
 _COLOUR = r"(?:\x1b\[[\d;]*m)*"
 
@@ -98,10 +99,13 @@ def _wrap(words: str, width: int) -> list[str]:
     Chinese characters (argparse counts characters and breaks only at spaces)."""
     lines, line = [], ""
     for piece in re.findall(rf"[{_CJK}]|[^\s{_CJK}]+|\s+", words):
-        closing = piece in _NO_LINE_START  # kept at the end of the line before
-        if _columns(line + piece) > width and line.strip() and not closing:
-            lines.append(line.rstrip())
-            line = piece.lstrip()
+        if _columns(line + piece) <= width or not line.strip() or piece in _NO_LINE_START:
+            line += piece  # a comma stays at the end of its line, even past the width
+            continue
+        carried = line[-1] if line[-1] in _NO_LINE_END else ""  # "（" goes down with "三"
+        if line[: len(line) - len(carried)].strip():
+            lines.append(line[: len(line) - len(carried)].rstrip())
+            line = carried + piece.lstrip()
         else:
             line += piece
     return [*lines, line.rstrip()] if line.strip() else lines

@@ -161,8 +161,8 @@ def main(argv: list[str] | None = None) -> int:
                 _checks.not_given("--csv", args.csv, "it is for grading a folder of notebooks")
             if args.submission:
                 _checks.is_folder("path", path, "--submission")
-            if args.submission or not path.is_dir():
-                _checks.new_file("--out", args.out)
+            whole_folder = path.is_dir() and not args.submission
+            _checks.new_file("--out", args.out, folder=whole_folder)
             _checks.new_file("--csv", args.csv)
             options = {"points": points, "timeout": args.timeout, "visibility": args.visibility}
             if args.submission:
@@ -176,7 +176,7 @@ def main(argv: list[str] | None = None) -> int:
         except (TypeError, ValueError) as err:
             print(text("error: ", "错误：") + str(err), file=sys.stderr)
             return 2
-        except (GradingError, ImportError, RuntimeError) as err:
+        except (GradingError, ImportError, RuntimeError, OSError) as err:  # OSError: a full disk
             print(
                 text("error: grading could not run: ", "错误：无法评分：") + str(err),
                 file=sys.stderr,
@@ -262,9 +262,10 @@ def _grade_folder(folder: pathlib.Path, out: str | None, csv_path: str | None, o
                 row = {"file": name, "error": str(err)}
                 print(f"{name}: {err}")
             else:
-                if out:  # 王五/作业.ipynb: 王五__作业.json
-                    stem = name.removesuffix(".ipynb").replace("/", "__")
-                    _write_json(results, str(pathlib.Path(out) / f"{stem}.json"))
+                if out:  # 王五/作业.ipynb: OUT/王五/作业.json
+                    json_path = pathlib.Path(out, name).with_suffix(".json")
+                    json_path.parent.mkdir(parents=True, exist_ok=True)
+                    _write_json(results, str(json_path))
                 _summary(name, results)
                 scores = {t["name"]: t["score"] for t in results["tests"]}
                 row = {"file": name, **scores, "score": results["score"], "error": ""}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import functools
 import inspect
 import os
 import pathlib
@@ -941,12 +942,48 @@ def _via_closure():
     return sgd
 
 
-def _own_with_the_package_nearby(params, lr, batch_size):
-    linreg_scratch.set_language("en")  # uses the package, but not its sgd
+def _via_closed_over_module():
+    package = linreg_scratch
+
+    def sgd(params, lr, batch_size):
+        package.sgd(params, lr, batch_size)
+
+    return sgd
+
+
+def _helper(params, lr, batch_size):
+    linreg_scratch.sgd(params, lr, batch_size)
+
+
+def _via_helper(params, lr, batch_size):
+    _helper(params, lr, batch_size)
+
+
+def _via_default(params, lr, batch_size, step=linreg_scratch.sgd):
+    step(params, lr, batch_size)
+
+
+def _via_comprehension(params, lr, batch_size):
+    from linreg_scratch import d2l
+
+    [d2l.sgd([p], lr, batch_size) for p in params]
+
+
+class _Stepper:
+    def __call__(self, params, lr, batch_size):
+        linreg_scratch.sgd(params, lr, batch_size)
+
+
+def _own_sgd(params, lr, batch_size):
     with torch.no_grad():
         for param in params:
             param -= lr * param.grad / batch_size
             param.grad.zero_()
+
+
+def _own_with_the_package_nearby(params, lr, batch_size):
+    linreg_scratch.set_language("en")  # uses the package, but not its sgd
+    _own_sgd(params, lr, batch_size)
 
 
 @pytest.mark.parametrize(
@@ -954,17 +991,31 @@ def _own_with_the_package_nearby(params, lr, batch_size):
     [
         (linreg_scratch.sgd, True),
         (_via_module, True),
+        (_via_d2l, True),  # the module imported inside the function
         (_via_closure(), True),
+        (_via_closed_over_module(), True),
+        (_via_helper, True),
+        (_via_default, True),
+        (_via_comprehension, True),
+        (_Stepper(), True),
+        (functools.partial(linreg_scratch.d2l.sgd), True),
+        (torch.no_grad()(linreg_scratch.sgd), True),
+        (functools.wraps(linreg_scratch.sgd)(lambda *a: linreg_scratch.sgd(*a)), True),
+        (_own_sgd, False),
         (_own_with_the_package_nearby, False),
+        (torch.no_grad()(_own_sgd), False),
     ],
 )
 def test_grade_catches_the_package_s_sgd_also_inside_a_wrapper(fn, caught):
     result = check.grade({"sgd": fn})["sgd"]
-    assert result.score == (0 if caught else 1)
+    assert result.score == (0 if caught else 1), str(result)
     assert str(result).startswith("✗ sgd: the package's own function") == caught
 
 
-def test_grade_catches_a_wrapper_whose_module_is_imported_inside_it():
-    # `from linreg_scratch import d2l` inside the function: d2l is a local, not a global
-    result = check.grade({"sgd": _via_d2l})["sgd"]
-    assert result.score == 0, str(result)
+def test_grade_lets_a_function_use_the_package_s_other_functions():
+    def synthetic_data(w, b, num_examples):  # its own, built on the package's linreg
+        X = linreg_scratch.d2l.normal(0, 1, (num_examples, len(w)))
+        y = linreg_scratch.linreg(X, torch.as_tensor(w).reshape(-1, 1), torch.as_tensor(b))
+        return X, y + torch.normal(0, 0.01, y.shape)
+
+    assert check.grade({"synthetic_data": synthetic_data})["synthetic_data"].score == 1

@@ -421,7 +421,7 @@ def test_bad_weight_decay_exits_2_with_one_line(capsys, args, words):
         (["--lr"], "参数 --lr：需要一个值"),
         (["--data", "x"], "参数 --data：'x' 不可选，可选 "),  # how choices are quoted varies
         (["--lr", "-1"], "参数 --lr：LR 必须"),
-        (["--l", "1"], "选项 --l 有歧义，可能是 --l"),  # --lr、--language (in some order)
+        (["--l", "1"], "选项 --l 有歧义，可能是 --l"),  # joined with 、: tested below
         (["--seed=1", "--help=x"], "参数 -h/--help：不接受值 "),
         (["--lr", "1, 2"], "参数 --lr：LR 必须是大于 0 的有限数，实际得到 '1, 2'"),  # as typed
     ],
@@ -476,3 +476,15 @@ def test_the_grader_s_help_and_refusals_follow_language(capsys, tmp_path, monkey
     assert capsys.readouterr().err.startswith("错误：path")
     assert main(["--language=zh", "--language=en", str(tmp_path / "nothing")]) == 2
     assert capsys.readouterr().err.startswith("error: path")
+
+
+def test_chinese_lists_and_lines_follow_chinese_rules():
+    from linreg_scratch.cli import _wrap, in_chinese
+
+    said = in_chinese("ambiguous option: --l could match --lr, --language")
+    assert said == "选项 --l 有歧义，可能是 --lr、--language"
+    assert in_chinese("argument --lr: LR got '1, 2'") == "参数 --lr：LR got '1, 2'"  # typed
+    # two columns a character: a comma never starts a line, an opening bracket never ends one
+    assert _wrap("一二三，四", 6) == ["一二三，", "四"]
+    assert _wrap("一二（三四", 6) == ["一二", "（三四"]
+    assert _wrap("alpha beta 五六", 10) == ["alpha beta", "五六"]

@@ -6,6 +6,7 @@ the grader (module-scoped fixtures): kernels are slow to start.
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import csv
 import importlib.util
@@ -475,6 +476,9 @@ def class_folder(tmp_path_factory):
     student.mkdir()
     wrappers = [f"def {n}(*args):\n    return linreg_scratch.{n}(*args)" for n in submission.NAMES]
     _notebook(["import linreg_scratch", *wrappers], student / "作业.ipynb")
+    hidden = subs / ".venv" / "share"  # a hidden folder's notebooks are not submissions
+    hidden.mkdir(parents=True)
+    _solved(hidden / "example.ipynb")
     out, _ = _grade(
         subs,
         "--csv",
@@ -488,7 +492,12 @@ def class_folder(tmp_path_factory):
     )
     with open(folder / "scores.csv", newline="", encoding="utf-8-sig") as f:
         rows = {row["file"]: row for row in csv.DictReader(f)}
-    results = {p.stem: json.loads(p.read_text()) for p in (folder / "results").glob("*.json")}
+    found = (folder / "results").rglob("*.json")  # subfolders mirrored: 王五/作业.json
+    results = {
+        p.relative_to(folder / "results").with_suffix("").as_posix(): json.loads(p.read_text())
+        for p in found
+    }
+    assert (folder / "scores.csv").read_bytes().startswith(codecs.BOM_UTF8)  # for Excel
     return out, rows, results
 
 
@@ -531,7 +540,7 @@ def test_a_class_is_graded_into_a_csv(class_folder):
     }
     # thin wrappers around the package's functions score nothing, and say why
     assert float(rows["王五/作业.ipynb"]["score"]) == 0
-    for name, test in _tests(results["王五__作业"]).items():
+    for name, test in _tests(results["王五/作业"]).items():
         assert f"一个调用 linreg_scratch 的 {name} 的函数" in test["output"]
     assert "不是 Jupyter 笔记本" in rows["broken.ipynb"]["error"]  # in --language zh
     assert float(rows["broken.ipynb"]["score"]) == 0 and "broken" not in results
@@ -623,8 +632,10 @@ def test_outputs_are_checked_before_grading_and_points_do_not_depend_on_order(tm
     empty.mkdir()
     for argv, words in [
         ([notebook, "--out", tmp_path / "missing" / "r.json"], "is in a folder that does not"),
-        ([notebook, "--out", empty], "--out must be a file, got the folder"),
-        ([empty, "--csv", empty], "--csv must be a file, got the folder"),
+        ([notebook, "--out", empty], f"--out must be a file, got {str(empty)!r}"),
+        ([empty, "--csv", empty], f"--csv must be a file, got {str(empty)!r}"),
+        ([empty, "--csv", notebook / "x.csv"], "cannot be written: "),  # in a file
+        ([empty, "--out", notebook], "--out must be a folder when grading a folder"),
         ([empty], "holds no notebook (.ipynb), not even in its folders"),
     ]:
         assert grade.main([str(a) for a in argv]) == 2

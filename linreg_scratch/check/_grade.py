@@ -7,18 +7,15 @@ failed its one case; a check that runs longer than ``seconds`` is stopped and fa
 from __future__ import annotations
 
 import contextlib
-import dis
-import inspect
 import signal
-import sys
 import threading
-import types
 from collections.abc import Callable, Iterator, Mapping
 from functools import partial
 
 import linreg_scratch as package
 
 from . import _data_iter, _linreg, _sgd, _squared_loss, _synthetic_data
+from ._borrowed import borrows
 from ._compare import shape
 from ._verdict import Result, problem
 from .messages import label
@@ -52,64 +49,6 @@ def grade(namespace: Mapping[str, object], *, seconds: float | None = None) -> d
     return {name: _grade_one(name, namespace.get(name), seconds) for name in CHECKS}
 
 
-def _package_function(fn: object) -> str | None:
-    """The name of the package's function that ``fn`` is, or that it reaches (a thin
-    wrapper): through a global (``from linreg_scratch import sgd``), a module's attribute
-    (``linreg_scratch.sgd``, ``d2l.sgd``) or a closure, in its code or nested code."""
-    own = {id(getattr(package, n)): n for n in CHECKS}
-    if id(fn) in own:
-        return own[id(fn)]
-    fn = inspect.unwrap(fn) if callable(fn) else fn
-    code = getattr(fn, "__code__", None)
-    if code is None:
-        return None
-    space = getattr(fn, "__globals__", {})
-    values = []
-    with contextlib.suppress(ValueError):  # an empty cell
-        values += [cell.cell_contents for cell in getattr(fn, "__closure__", None) or ()]
-    codes = [code]
-    while codes:  # the function's own code and the code of what it defines inside
-        code = codes.pop()
-        codes.extend(c for c in code.co_consts if isinstance(c, types.CodeType))
-        values += _reached(code, space)
-    return next((own[id(v)] for v in values if id(v) in own), None)
-
-
-def _reached(code: types.CodeType, space: Mapping[str, object]) -> list[object]:
-    """What ``code``'s instructions load, followed step by step from globals, imports and
-    locals through attributes: ``linreg_scratch.sgd``, ``d2l.sgd`` after ``from
-    linreg_scratch import d2l``. Anything not reached from the package counts as None."""
-    found: list[object] = []
-    local: dict[str, object] = {}
-    reached: object = None  # what the last instructions load
-    importing: object = None  # the module an import statement takes names from
-    for step in dis.get_instructions(code):
-        op, arg = step.opname, step.argval
-        names = arg if isinstance(arg, tuple) else (arg,)  # LOAD_FAST_LOAD_FAST: two
-        if op == "LOAD_GLOBAL":
-            reached = space.get(str(arg))
-        elif op.startswith(("LOAD_FAST", "LOAD_DEREF")):
-            reached = local.get(str(names[-1]))
-        elif op == "IMPORT_NAME":
-            reached = importing = sys.modules.get(str(arg).split(".")[0])
-        elif op == "IMPORT_FROM":
-            reached = getattr(importing, str(arg), None) if _ours(importing) else None
-        elif op in ("LOAD_ATTR", "LOAD_METHOD") and _ours(reached):
-            reached = getattr(reached, str(arg), None)
-        elif op.startswith("STORE_FAST"):
-            local[str(names[0])] = reached
-            continue
-        else:
-            reached = None
-        found.append(reached)
-    return found
-
-
-def _ours(value: object) -> bool:
-    """Whether ``value`` is the package or one of its modules (``d2l``)."""
-    return isinstance(value, types.ModuleType) and value.__name__.startswith("linreg_scratch")
-
-
 class Uncopyable:
     """Stands, in a grader's namespace, for a function that could not be copied out of
     the notebook; ``why`` is the error that stopped the copy."""
@@ -129,13 +68,9 @@ def _grade_one(name: str, fn: object, seconds: float | None) -> Result:
     if fn is None or not callable(fn):
         came = label("grade.nothing", name=name) if fn is None else shape(fn)
         return Result(name, [], [problem("grade.missing", case, name=name, came=came)])
-    own = _package_function(fn)
-    if own is not None:  # the package's function itself, or a function that calls it
-        came = (
-            f"linreg_scratch.{own}"
-            if fn is getattr(package, own)
-            else label("grade.wrapper", own=own)
-        )
+    own = getattr(package, name)
+    if borrows(fn, own):  # the package's function itself, or one that hands it the work
+        came = f"linreg_scratch.{name}" if fn is own else label("grade.wrapper", own=name)
         return Result(name, [], [problem("grade.package", case, name=name, came=came)])
     try:
         with _time_limit(seconds):
