@@ -124,9 +124,18 @@ def _true_weights(num_inputs: int, generator: torch.Generator) -> torch.Tensor:
 
 def _fmt(values: torch.Tensor, limit: int = 6) -> str:
     items = [f"{v:.4f}" for v in values.tolist()[:limit]]
-    more = text(f", ... ({len(values)} in all)", f", ...（共 {len(values)} 个）")
-    more = more if len(values) > limit else ""
+    more = ""
+    if len(values) > limit:
+        more = text(f", ... ({len(values)} in all)", f", ...（共 {len(values)} 个）")
     return "[" + ", ".join(items) + more + "]"
+
+
+def _failed(err: Exception) -> int:
+    """Say on stderr why the run could not go on (the diverged training, a missing extra)."""
+    print(
+        text("python -m linreg_scratch: ", "python -m linreg_scratch：") + str(err), file=sys.stderr
+    )
+    return 1
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -217,11 +226,7 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             fast=True,
         )
     except FloatingPointError as err:
-        print(
-            text("python -m linreg_scratch: ", "python -m linreg_scratch：") + str(err),
-            file=sys.stderr,
-        )
-        return 1
+        return _failed(err)
     w_hat, b_hat = w.detach().reshape(-1), float(b.detach())
     w_err = (w_hat - true_w).abs()
     print(text(f"true w:    {_fmt(true_w)}", f"真实的 w：  {_fmt(true_w)}"))
@@ -276,11 +281,7 @@ def _penguins(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     try:
         features, labels = penguins()
     except ImportError as err:
-        print(
-            text("python -m linreg_scratch: ", "python -m linreg_scratch：") + str(err),
-            file=sys.stderr,
-        )
-        return 1
+        return _failed(err)
     scaled, mean, std = standardize(features)
     gen = torch.Generator().manual_seed(args.seed)
     w, b = init_params(2, generator=gen)
@@ -313,11 +314,7 @@ def _penguins(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             fast=True,
         )
     except FloatingPointError as err:
-        print(
-            text("python -m linreg_scratch: ", "python -m linreg_scratch：") + str(err),
-            file=sys.stderr,
-        )
-        return 1
+        return _failed(err)
     w_orig, b_orig = unscale(w, b, mean, std)
     w_exact, b_exact = closed_form(features, labels)
     print(

@@ -10,7 +10,7 @@ import torch
 
 from . import _checks
 from .figure import new_figure, save_figure
-from .lang import text
+from .lang import term, text
 from .record import record_run
 from .solve import closed_form
 from .trajectory import Trajectory
@@ -120,7 +120,7 @@ def draw_loss_landscape(
     grid = [np.linspace(float(c - s), float(c + s), 121) for c, s in zip(w_star, span, strict=True)]
     W1, W2 = np.meshgrid(*grid)
     loss = _quadratic_loss(features, labels, float(b_star), W1, W2)
-    draw_contours(ax, W1, W2, loss, text("mean squared loss", "均方损失"))
+    draw_contours(ax, W1, W2, loss, term("mean squared loss"))
     if show_path and path is not None and len(path):
         ax.plot(
             path[:, 0],

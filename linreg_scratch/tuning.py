@@ -13,7 +13,7 @@ import torch
 
 from . import _checks, tutorial
 from .figure import new_figure, save_figure
-from .lang import text
+from .lang import term, text
 from .polynomial import polynomial_data, polynomial_features
 from .record import record_run
 
@@ -141,8 +141,8 @@ class Sweep:
                 )
         ax.set_yscale("log")
         ax.set_ylim(top=top)
-        ax.set_xlabel(text("epoch", "迭代周期"))
-        ax.set_ylabel(text("mean squared loss", "均方损失"))
+        ax.set_xlabel(term("epoch"))
+        ax.set_ylabel(term("mean squared loss"))
         ax.grid(True, alpha=0.3)
 
     def _draw_finals(self, ax: Axes) -> None:
