@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import numbers
 import os
-from collections.abc import Iterable, Iterator, Sequence, Sized
+from collections.abc import Iterable, Iterator, Mapping, Sequence, Sized
 from typing import NoReturn, cast, overload
 
 import torch
@@ -1281,6 +1281,20 @@ def new_file(name: str, value: str | None, *, folder: bool = False) -> None:
                 f"无法写入 {name} {value!r}：{existing!r} 不是可以写入的文件夹",
             )
         )
+
+
+def namespace(name: str, value: object) -> Mapping:
+    """Require a mapping of names to values, such as a notebook's ``globals()``."""
+    if not isinstance(value, Mapping):
+        raise TypeError(
+            _text(
+                f"{name} must map names to functions, e.g. globals() in a notebook or "
+                f"{{'sgd': sgd}}, got {_got(value)}",
+                f"{name} 必须是从名字到函数的映射，例如笔记本中的 globals() 或 {{'sgd': sgd}}，"
+                f"实际得到 {_got(value)}",
+            )
+        )
+    return value
 
 
 def is_folder(name: str, value: os.PathLike, option: str) -> None:

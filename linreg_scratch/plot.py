@@ -346,8 +346,9 @@ def plot_training(
 
     losses = _checks.numbers_list("losses", losses)
     _checks.nonempty("losses", losses, "train for at least one epoch first")
+    _checks.log_values("losses", losses)  # drawn on a log axis
     _checks.examples(features, labels)
-    _checks.linreg_params(w, b, features, "features")
+    _checks.linreg_args([w, b], features, "features")
     if trajectory is not None:
         trajectory = _checks.w_path("trajectory", trajectory)
     if path is not None:

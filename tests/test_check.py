@@ -1019,3 +1019,10 @@ def test_grade_lets_a_function_use_the_package_s_other_functions():
         return X, y + torch.normal(0, 0.01, y.shape)
 
     assert check.grade({"synthetic_data": synthetic_data})["synthetic_data"].score == 1
+
+
+def test_grade_names_a_namespace_that_is_not_a_mapping():
+    with pytest.raises(TypeError, match=r"namespace must map names to functions.*got 42 \(int\)"):
+        check.grade(42)
+    with lang.language("zh"), pytest.raises(TypeError, match="namespace 必须是从名字到函数的映射"):
+        check.grade([linreg_scratch.sgd])

@@ -373,3 +373,12 @@ def test_animator_takes_the_books_grid_and_draws_in_its_first_subplot(monkeypatc
     for bad in (0, 1.5, True):
         with pytest.raises((TypeError, ValueError), match="nrows"):
             Animator(nrows=bad)
+
+
+def test_plot_training_refuses_what_it_cannot_draw_naming_the_argument(tutorial_data):
+    features, labels = tutorial_data
+    w, b = init_params(2)
+    with pytest.raises(ValueError, match=r"losses\[1\] is nan, which a log axis cannot show"):
+        plot_training([1.0, float("nan")], features, labels, w, b)
+    with pytest.raises(TypeError, match="features and w must have the same dtype"):
+        plot_training([1.0], features.double(), labels, w, b)

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator, Mapping
 from functools import partial
 
 import linreg_scratch as package
+from linreg_scratch import _checks
 
 from . import _data_iter, _linreg, _sgd, _squared_loss, _synthetic_data
 from ._borrowed import borrows
@@ -46,6 +47,7 @@ def grade(namespace: Mapping[str, object], *, seconds: float | None = None) -> d
     >>> results["sgd"].found[0].mistake
     'not found'
     """
+    namespace = _checks.namespace("namespace", namespace)
     return {name: _grade_one(name, namespace.get(name), seconds) for name in CHECKS}
 
 
